@@ -1,0 +1,1 @@
+"""servicehub: run a multi-site IT service centre from request to invoice."""

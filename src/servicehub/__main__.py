@@ -1,0 +1,3 @@
+from servicehub.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""Choices shared by every app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Persona(models.TextChoices):
+    DIRECTOR = "director", _("Director")
+    SITE_MANAGER = "site_manager", _("Site manager")
+    DELIVERY_LEAD = "delivery_lead", _("Delivery lead")
+    RESOURCE_MANAGER = "resource_manager", _("Resource manager")
+    RECRUITER = "recruiter", _("Recruiter")
+    SPECIALIST = "specialist", _("Specialist")
+    CLIENT_REQUESTER = "client_requester", _("Client requester")
+    CLIENT_APPROVER = "client_approver", _("Client approver")
+
+
+PROVIDER_PERSONAS = frozenset(
+    {
+        Persona.DIRECTOR,
+        Persona.SITE_MANAGER,
+        Persona.DELIVERY_LEAD,
+        Persona.RESOURCE_MANAGER,
+        Persona.RECRUITER,
+        Persona.SPECIALIST,
+    }
+)
+CLIENT_PERSONAS = frozenset({Persona.CLIENT_REQUESTER, Persona.CLIENT_APPROVER})
+
+
+class Currency(models.TextChoices):
+    MAD = "MAD", _("Moroccan dirham (MAD)")
+    EUR = "EUR", _("Euro (EUR)")
+
+
+class AuditEvent(models.TextChoices):
+    USER_CREATED = "user.created", _("User created")
+    USER_LOGGED_IN = "user.logged_in", _("User logged in")
+    USER_LOGGED_OUT = "user.logged_out", _("User logged out")
+    USER_LOGIN_FAILED = "user.login_failed", _("Login failed")
+    TOKEN_ISSUED = "token.issued", _("Access token issued")
+    TOKEN_REVOKED = "token.revoked", _("Access token revoked")
+    ORGANISATION_CREATED = "organisation.created", _("Organisation created")
+    SITE_CREATED = "site.created", _("Site created")
+    SITE_UPDATED = "site.updated", _("Site updated")
+    PROGRAMME_CREATED = "programme.created", _("Programme created")
+    OBJECTIVE_SET = "objective.set", _("Programme objective set")
+    GRADE_CREATED = "grade.created", _("Grade created")
+    SKILL_CREATED = "skill.created", _("Skill created")
+    SPECIALIST_CREATED = "specialist.created", _("Specialist created")
+    SPECIALIST_SKILL_SET = "specialist.skill_set", _("Specialist skill set")
+    SPECIALIST_DEACTIVATED = "specialist.deactivated", _("Specialist deactivated")
+    ABSENCE_RECORDED = "absence.recorded", _("Absence recorded")
+    SERVICE_LINE_CREATED = "service_line.created", _("Service line created")
+    WORK_UNIT_CREATED = "work_unit.created", _("Work unit created")
+    PRICE_LIST_CREATED = "price_list.created", _("Price list created")
+    PRICE_LIST_VERSION_PUBLISHED = "price_list.version_published", _("Price list version published")
+    CONTRACT_CREATED = "contract.created", _("Contract created")
+    PURCHASE_ORDER_ADDED = "purchase_order.added", _("Purchase order added")
+    SERVICE_LEVEL_DEFINED = "service_level.defined", _("Service level defined")

@@ -1,0 +1,45 @@
+"""The navigation menu per persona. Pages check access themselves; this only shows the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from servicehub.core.choices import Persona
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    personas: frozenset[str]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_ALL = frozenset(Persona.values)
+_PROVIDER = frozenset(
+    {Persona.DIRECTOR, Persona.SITE_MANAGER, Persona.DELIVERY_LEAD, Persona.RESOURCE_MANAGER, Persona.RECRUITER,
+     Persona.SPECIALIST}
+)
+
+ITEMS = [
+    NavItem(_("Home"), "home", _ALL),
+    NavItem(_("Sites"), "org:site-list", _ALL),
+    NavItem(_("Specialists"), "people:specialist-list", _PROVIDER),
+    NavItem(_("Work units"), "catalogue:workunit-list", _ALL),
+    NavItem(_("Price lists"), "catalogue:pricelist-list", _ALL - {Persona.SPECIALIST}),
+    NavItem(_("Contracts"), "contracts:contract-list", _ALL),
+]
+
+
+def menu_for(user: Any) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for item in ITEMS if user.persona in item.personas]
