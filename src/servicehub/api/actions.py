@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +30,9 @@ def do_issue_token(*, name: str, actor: User) -> tuple[AccessToken, str]:
     if not name:
         raise ValidationError({"name": _("Give the token a name, e.g. the script that will use it.")})
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = AccessToken.objects.create(user=actor, name=name[:100], prefix=plain[:12], digest=digest_of(plain))
+    token = AccessToken.objects.create(
+        user=actor, name=name[:100], prefix=plain[:12], digest=digest_of(plain)
+    )
     record_change(actor, token, AuditEvent.TOKEN_ISSUED, after=snapshot(token, ["name", "prefix"]))
     return token, plain
 
@@ -39,5 +43,25 @@ def do_revoke_token(token: AccessToken, *, actor: User) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_change(actor, token, AuditEvent.TOKEN_REVOKED, after={"revoked_at": token.revoked_at.isoformat()})
+        record_change(
+            actor, token, AuditEvent.TOKEN_REVOKED, after={"revoked_at": token.revoked_at.isoformat()}
+        )
     return token
+
+
+# How stale `last_used_at` may get: writing it on every call would turn each API read into a write.
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def note_token_use(token: AccessToken, *, now: dt.datetime) -> None:
+    """Bump `last_used_at`, at most once per TOKEN_USE_RESOLUTION.
+
+    Bookkeeping rather than a change anyone reviews, so, like Django's `last_login`,
+    it is not audited. The conditional UPDATE keeps concurrent requests from writing twice.
+    """
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_RESOLUTION:
+        return
+    AccessToken.objects.filter(pk=token.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOKEN_USE_RESOLUTION)
+    ).update(last_used_at=now)
+    token.last_used_at = now

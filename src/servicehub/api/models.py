@@ -22,7 +22,10 @@ class AccessTokenQuerySet(RestrictedQuerySet["AccessToken"]):
 
 class AccessToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="access_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="access_tokens",
     )
     name = models.CharField(_("name"), max_length=100)
     # The first characters of the token, shown so that people can tell their tokens apart.

@@ -9,7 +9,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from servicehub.catalogue.choices import Complexity
-from servicehub.catalogue.models import Price, PriceList, PriceListVersion, ServiceLine, WorkUnit, WorkUnitEffort
+from servicehub.catalogue.models import (
+    Price,
+    PriceList,
+    PriceListVersion,
+    ServiceLine,
+    WorkUnit,
+    WorkUnitEffort,
+)
 from servicehub.core.audit import record_change, save_new
 from servicehub.core.choices import AuditEvent, Currency
 from servicehub.core.models import User
@@ -18,7 +25,9 @@ from servicehub.org.models import Organisation
 
 
 @transaction.atomic
-def do_create_service_line(*, provider: Organisation, code: str, name: str, actor: User | None) -> ServiceLine:
+def do_create_service_line(
+    *, provider: Organisation, code: str, name: str, actor: User | None
+) -> ServiceLine:
     line = ServiceLine(provider=provider, code=code, name=name)
     save_new(line, actor=actor, event=AuditEvent.SERVICE_LINE_CREATED)
     return line
@@ -37,8 +46,10 @@ def do_create_work_unit(
     missing = [grade.label for grade in Complexity if grade not in efforts]
     if missing:
         raise ValidationError(
-            {"efforts": _("An effort is needed for every complexity grade; missing: %(grades)s")
-             % {"grades": ", ".join(str(m) for m in missing)}}
+            {
+                "efforts": _("An effort is needed for every complexity grade; missing: %(grades)s")
+                % {"grades": ", ".join(str(m) for m in missing)}
+            }
         )
     unit = WorkUnit(service_line=service_line, code=code, deliverable=deliverable, description=description)
     save_new(unit, actor=actor, event=AuditEvent.WORK_UNIT_CREATED)
@@ -75,8 +86,10 @@ def do_publish_price_list_version(
     if previous is not None:
         if valid_from <= previous.valid_from:
             raise ValidationError(
-                {"valid_from": _("A new version must start after the previous one (%(date)s).")
-                 % {"date": previous.valid_from.isoformat()}}
+                {
+                    "valid_from": _("A new version must start after the previous one (%(date)s).")
+                    % {"date": previous.valid_from.isoformat()}
+                }
             )
         previous.valid_until = valid_from - dt.timedelta(days=1)
         previous.save(update_fields=["valid_until", "updated_at"])
@@ -85,8 +98,10 @@ def do_publish_price_list_version(
     )
     version.full_clean()
     version.save()
-    rows = [Price(version=version, work_unit=unit, complexity=grade, unit_price=amount)
-            for (unit, grade), amount in prices.items()]
+    rows = [
+        Price(version=version, work_unit=unit, complexity=grade, unit_price=amount)
+        for (unit, grade), amount in prices.items()
+    ]
     for row in rows:
         row.full_clean(exclude=["version"])
     Price.objects.bulk_create(rows)

@@ -76,6 +76,9 @@ class WorkUnitEffort(models.Model):
             models.CheckConstraint(condition=Q(hours__gt=0), name="effort_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.work_unit_id}/{self.complexity}: {self.hours} h"
+
 
 class PriceList(TimeStampedModel):
     provider = models.ForeignKey(
@@ -126,7 +129,9 @@ class PriceListVersion(TimeStampedModel):
 
 class Price(models.Model):
     version = models.ForeignKey(PriceListVersion, on_delete=models.CASCADE, related_name="prices")
-    work_unit = models.ForeignKey(WorkUnit, verbose_name=_("work unit"), on_delete=models.PROTECT, related_name="prices")
+    work_unit = models.ForeignKey(
+        WorkUnit, verbose_name=_("work unit"), on_delete=models.PROTECT, related_name="prices"
+    )
     complexity = models.CharField(_("complexity"), max_length=20, choices=Complexity.choices)
     unit_price = models.DecimalField(
         _("unit price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
@@ -137,6 +142,11 @@ class Price(models.Model):
         verbose_name_plural = _("prices")
         ordering = ["work_unit__code", "complexity"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "work_unit", "complexity"], name="one_price_per_grade"),
+            models.UniqueConstraint(
+                fields=["version", "work_unit", "complexity"], name="one_price_per_grade"
+            ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="price_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.work_unit_id}/{self.complexity}: {self.unit_price}"

@@ -47,7 +47,9 @@ class PriceListQuerySet(RestrictedQuerySet[Any]):
     def scope(self, user: User, action: Action) -> QuerySet[Any]:
         if is_client(user):
             if action is Action.VIEW:
-                return self.filter(versions__contracts__client_id__in=client_organisation_ids(user)).distinct()
+                return self.filter(
+                    versions__contracts__client_id__in=client_organisation_ids(user)
+                ).distinct()
             return self.none()
         mine = self.filter(provider_id=user.organisation_id)
         if action is Action.VIEW or persona_in(user, *_CATALOGUE_EDITORS):

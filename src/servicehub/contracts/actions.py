@@ -69,7 +69,9 @@ def do_add_purchase_order(
     valid_until: dt.date,
     actor: User | None,
 ) -> PurchaseOrder:
-    order = PurchaseOrder(contract=contract, number=number, amount=amount, issued_on=issued_on, valid_until=valid_until)
+    order = PurchaseOrder(
+        contract=contract, number=number, amount=amount, issued_on=issued_on, valid_until=valid_until
+    )
     save_new(order, actor=actor, event=AuditEvent.PURCHASE_ORDER_ADDED)
     return order
 
@@ -103,5 +105,3 @@ def do_define_service_level(
     )
     save_new(level, actor=actor, event=AuditEvent.SERVICE_LEVEL_DEFINED)
     return level
-
-

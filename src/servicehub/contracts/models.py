@@ -19,12 +19,20 @@ class Contract(TimeStampedModel):
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
     provider = models.ForeignKey(
-        "org.Organisation", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="provided_contracts"
+        "org.Organisation",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="provided_contracts",
     )
     client = models.ForeignKey(
-        "org.Organisation", verbose_name=_("client"), on_delete=models.PROTECT, related_name="client_contracts"
+        "org.Organisation",
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="client_contracts",
     )
-    serving_sites = models.ManyToManyField("org.Site", verbose_name=_("serving sites"), related_name="contracts")
+    serving_sites = models.ManyToManyField(
+        "org.Site", verbose_name=_("serving sites"), related_name="contracts"
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     price_list_version = models.ForeignKey(
         "catalogue.PriceListVersion",
@@ -110,7 +118,8 @@ class ServiceLevel(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["contract", "code"], name="service_level_code_once"),
             models.CheckConstraint(
-                condition=Q(penalty_cap_percent__gte=F("penalty_percent")), name="penalty_cap_covers_one_breach"
+                condition=Q(penalty_cap_percent__gte=F("penalty_percent")),
+                name="penalty_cap_covers_one_breach",
             ),
         ]
 

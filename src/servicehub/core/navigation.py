@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from servicehub.core.choices import Persona
+from servicehub.core.choices import PROVIDER_PERSONAS, Persona
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,14 @@ class NavItem:
     def url(self) -> str:
         return reverse(self.url_name)
 
+    def covers(self, view_name: str) -> bool:
+        """The item is the current section: its list page or one of the pages under it (detail…)."""
+        section = self.url_name.removesuffix("-list")
+        return view_name == self.url_name or (section != self.url_name and view_name.startswith(f"{section}-"))
+
 
 _ALL = frozenset(Persona.values)
-_PROVIDER = frozenset(
-    {Persona.DIRECTOR, Persona.SITE_MANAGER, Persona.DELIVERY_LEAD, Persona.RESOURCE_MANAGER, Persona.RECRUITER,
-     Persona.SPECIALIST}
-)
+_PROVIDER = PROVIDER_PERSONAS
 
 ITEMS = [
     NavItem(_("Home"), "home", _ALL),
@@ -43,3 +45,7 @@ def menu_for(user: Any) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     return [item for item in ITEMS if user.persona in item.personas]
+
+
+def active_item(items: list[NavItem], view_name: str) -> NavItem | None:
+    return next((item for item in items if item.covers(view_name)), None)

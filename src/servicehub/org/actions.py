@@ -106,6 +106,8 @@ def do_set_objective(
     site: Site | None = None,
     actor: User | None,
 ) -> Objective:
-    objective = Objective(programme=programme, metric=metric, target=target, due_on=due_on, label=label, site=site)
+    objective = Objective(
+        programme=programme, metric=metric, target=target, due_on=due_on, label=label, site=site
+    )
     save_new(objective, actor=actor, event=AuditEvent.OBJECTIVE_SET)
     return objective

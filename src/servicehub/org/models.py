@@ -78,7 +78,10 @@ class Programme(TimeStampedModel):
     """A programme the centres contribute to, e.g. a national digital plan."""
 
     owner = models.ForeignKey(
-        Organisation, verbose_name=_("reporting organisation"), on_delete=models.PROTECT, related_name="programmes"
+        Organisation,
+        verbose_name=_("reporting organisation"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
     )
     sponsor = models.ForeignKey(
         Organisation,
@@ -111,7 +114,12 @@ class Objective(TimeStampedModel):
     )
     metric = models.CharField(_("metric"), max_length=32, choices=ObjectiveMetric.choices)
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.PROTECT, null=True, blank=True, related_name="objectives"
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objectives",
     )
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     due_on = models.DateField(_("due on"))
@@ -124,7 +132,9 @@ class Objective(TimeStampedModel):
         verbose_name_plural = _("objectives")
         ordering = ["due_on", "label"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "metric", "site", "due_on"], name="objective_unique_target")
+            models.UniqueConstraint(
+                fields=["programme", "metric", "site", "due_on"], name="objective_unique_target"
+            )
         ]
 
     def __str__(self) -> str:

@@ -66,7 +66,9 @@ def do_create_specialist(
 
 
 @transaction.atomic
-def do_set_specialist_skill(specialist: Specialist, skill: Skill, level: int, *, actor: User | None) -> SpecialistSkill:
+def do_set_specialist_skill(
+    specialist: Specialist, skill: Skill, level: int, *, actor: User | None
+) -> SpecialistSkill:
     ensure_can(actor, Specialist.objects.all(), specialist)
     current = SpecialistSkill.objects.filter(specialist=specialist, skill=skill).first()
     before = snapshot(current, ["skill_id", "level"]) if current else None
@@ -75,7 +77,11 @@ def do_set_specialist_skill(specialist: Specialist, skill: Skill, level: int, *,
     entry.full_clean()
     entry.save()
     record_change(
-        actor, specialist, AuditEvent.SPECIALIST_SKILL_SET, before=before, after=snapshot(entry, ["skill_id", "level"])
+        actor,
+        specialist,
+        AuditEvent.SPECIALIST_SKILL_SET,
+        before=before,
+        after=snapshot(entry, ["skill_id", "level"]),
     )
     return entry
 

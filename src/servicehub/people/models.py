@@ -61,7 +61,9 @@ class Specialist(TimeStampedModel):
         "org.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="specialists"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    grade = models.ForeignKey(Grade, verbose_name=_("grade"), on_delete=models.PROTECT, related_name="specialists")
+    grade = models.ForeignKey(
+        Grade, verbose_name=_("grade"), on_delete=models.PROTECT, related_name="specialists"
+    )
     skills = models.ManyToManyField(Skill, through="SpecialistSkill", related_name="specialists")
     weekly_hours = models.DecimalField(
         _("weekly hours"),
@@ -100,7 +102,9 @@ class SpecialistSkill(models.Model):
     specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="skill_levels")
     skill = models.ForeignKey(Skill, verbose_name=_("skill"), on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(
-        _("level"), validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=_("1 (notions) to 5 (expert)")
+        _("level"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (notions) to 5 (expert)"),
     )
 
     objects = SpecialistSkillQuerySet.as_manager()
@@ -137,4 +141,4 @@ class Absence(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.specialist} {self.starts_on}–{self.ends_on}"
+        return f"{self.specialist} {self.starts_on} to {self.ends_on}"

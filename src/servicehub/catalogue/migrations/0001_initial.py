@@ -7,131 +7,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PriceList',
+            name="PriceList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('currency', models.CharField(choices=[('MAD', 'Moroccan dirham (MAD)'), ('EUR', 'Euro (EUR)')], max_length=3, verbose_name='currency')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='price_lists', to='org.organisation', verbose_name='provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("MAD", "Moroccan dirham (MAD)"), ("EUR", "Euro (EUR)")],
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="price_lists",
+                        to="org.organisation",
+                        verbose_name="provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'price list',
-                'verbose_name_plural': 'price lists',
-                'ordering': ['name'],
+                "verbose_name": "price list",
+                "verbose_name_plural": "price lists",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PriceListVersion',
+            name="PriceListVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('price_list', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='catalogue.pricelist', verbose_name='price list')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                (
+                    "price_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="catalogue.pricelist",
+                        verbose_name="price list",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'price list version',
-                'verbose_name_plural': 'price list versions',
-                'ordering': ['price_list', '-number'],
+                "verbose_name": "price list version",
+                "verbose_name_plural": "price list versions",
+                "ordering": ["price_list", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceLine',
+            name="ServiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_lines', to='org.organisation', verbose_name='provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_lines",
+                        to="org.organisation",
+                        verbose_name="provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service line',
-                'verbose_name_plural': 'service lines',
-                'ordering': ['name'],
+                "verbose_name": "service line",
+                "verbose_name_plural": "service lines",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='WorkUnit',
+            name="WorkUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='code')),
-                ('deliverable', models.CharField(max_length=200, verbose_name='deliverable')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('service_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_units', to='catalogue.serviceline', verbose_name='service line')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="code")),
+                ("deliverable", models.CharField(max_length=200, verbose_name="deliverable")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "service_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="work_units",
+                        to="catalogue.serviceline",
+                        verbose_name="service line",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work unit',
-                'verbose_name_plural': 'work units',
-                'ordering': ['code'],
+                "verbose_name": "work unit",
+                "verbose_name_plural": "work units",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Price',
+            name="Price",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('complexity', models.CharField(choices=[('simple', 'Simple'), ('medium', 'Medium'), ('complex', 'Complex'), ('very_complex', 'Very complex')], max_length=20, verbose_name='complexity')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='unit price')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prices', to='catalogue.pricelistversion')),
-                ('work_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='prices', to='catalogue.workunit', verbose_name='work unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "complexity",
+                    models.CharField(
+                        choices=[
+                            ("simple", "Simple"),
+                            ("medium", "Medium"),
+                            ("complex", "Complex"),
+                            ("very_complex", "Very complex"),
+                        ],
+                        max_length=20,
+                        verbose_name="complexity",
+                    ),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="unit price",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prices",
+                        to="catalogue.pricelistversion",
+                    ),
+                ),
+                (
+                    "work_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="prices",
+                        to="catalogue.workunit",
+                        verbose_name="work unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'price',
-                'verbose_name_plural': 'prices',
-                'ordering': ['work_unit__code', 'complexity'],
+                "verbose_name": "price",
+                "verbose_name_plural": "prices",
+                "ordering": ["work_unit__code", "complexity"],
             },
         ),
         migrations.CreateModel(
-            name='WorkUnitEffort',
+            name="WorkUnitEffort",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('complexity', models.CharField(choices=[('simple', 'Simple'), ('medium', 'Medium'), ('complex', 'Complex'), ('very_complex', 'Very complex')], max_length=20, verbose_name='complexity')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0.5'))], verbose_name='effort (hours)')),
-                ('work_unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='efforts', to='catalogue.workunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "complexity",
+                    models.CharField(
+                        choices=[
+                            ("simple", "Simple"),
+                            ("medium", "Medium"),
+                            ("complex", "Complex"),
+                            ("very_complex", "Very complex"),
+                        ],
+                        max_length=20,
+                        verbose_name="complexity",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=7,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.5"))],
+                        verbose_name="effort (hours)",
+                    ),
+                ),
+                (
+                    "work_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="efforts",
+                        to="catalogue.workunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'effort',
-                'verbose_name_plural': 'efforts',
+                "verbose_name": "effort",
+                "verbose_name_plural": "efforts",
             },
         ),
         migrations.AddConstraint(
-            model_name='pricelistversion',
-            constraint=models.UniqueConstraint(fields=('price_list', 'number'), name='price_list_version_once'),
+            model_name="pricelistversion",
+            constraint=models.UniqueConstraint(
+                fields=("price_list", "number"), name="price_list_version_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pricelistversion',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='version_valid_until_after_from'),
+            model_name="pricelistversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_until__isnull", True),
+                    ("valid_until__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="version_valid_until_after_from",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='price',
-            constraint=models.UniqueConstraint(fields=('version', 'work_unit', 'complexity'), name='one_price_per_grade'),
+            model_name="price",
+            constraint=models.UniqueConstraint(
+                fields=("version", "work_unit", "complexity"), name="one_price_per_grade"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='price',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price__gte', 0)), name='price_not_negative'),
+            model_name="price",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_price__gte", 0)), name="price_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workuniteffort',
-            constraint=models.UniqueConstraint(fields=('work_unit', 'complexity'), name='one_effort_per_grade'),
+            model_name="workuniteffort",
+            constraint=models.UniqueConstraint(
+                fields=("work_unit", "complexity"), name="one_effort_per_grade"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workuniteffort',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='effort_positive'),
+            model_name="workuniteffort",
+            constraint=models.CheckConstraint(condition=models.Q(("hours__gt", 0)), name="effort_positive"),
         ),
     ]

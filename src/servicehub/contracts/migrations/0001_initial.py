@@ -7,96 +7,229 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
-        ('org', '0001_initial'),
+        ("catalogue", "0001_initial"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('reference', models.CharField(max_length=40, unique=True, verbose_name='reference')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('currency', models.CharField(choices=[('MAD', 'Moroccan dirham (MAD)'), ('EUR', 'Euro (EUR)')], max_length=3, verbose_name='currency')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(verbose_name='ends on')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='client_contracts', to='org.organisation', verbose_name='client')),
-                ('price_list_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='catalogue.pricelistversion', verbose_name='price list version')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provided_contracts', to='org.organisation', verbose_name='provider')),
-                ('serving_sites', models.ManyToManyField(related_name='contracts', to='org.site', verbose_name='serving sites')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("reference", models.CharField(max_length=40, unique=True, verbose_name="reference")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("MAD", "Moroccan dirham (MAD)"), ("EUR", "Euro (EUR)")],
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(verbose_name="ends on")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="client_contracts",
+                        to="org.organisation",
+                        verbose_name="client",
+                    ),
+                ),
+                (
+                    "price_list_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="catalogue.pricelistversion",
+                        verbose_name="price list version",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provided_contracts",
+                        to="org.organisation",
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "serving_sites",
+                    models.ManyToManyField(
+                        related_name="contracts", to="org.site", verbose_name="serving sites"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contract',
-                'verbose_name_plural': 'contracts',
-                'ordering': ['-starts_on', 'reference'],
+                "verbose_name": "contract",
+                "verbose_name_plural": "contracts",
+                "ordering": ["-starts_on", "reference"],
             },
         ),
         migrations.CreateModel(
-            name='PurchaseOrder',
+            name="PurchaseOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.CharField(max_length=40, verbose_name='number')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='amount')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('valid_until', models.DateField(verbose_name='valid until')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='purchase_orders', to='contracts.contract', verbose_name='contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("number", models.CharField(max_length=40, verbose_name="number")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="amount",
+                    ),
+                ),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="purchase_orders",
+                        to="contracts.contract",
+                        verbose_name="contract",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'purchase order',
-                'verbose_name_plural': 'purchase orders',
-                'ordering': ['-issued_on'],
+                "verbose_name": "purchase order",
+                "verbose_name_plural": "purchase orders",
+                "ordering": ["-issued_on"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceLevel',
+            name="ServiceLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.SlugField(max_length=30, verbose_name='code')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('kind', models.CharField(choices=[('response_time', 'Response time'), ('resolution_time', 'Resolution time'), ('on_time_delivery', 'On-time delivery rate'), ('first_time_acceptance', 'First-time acceptance rate'), ('availability', 'Availability')], max_length=30, verbose_name='kind')),
-                ('comparison', models.CharField(choices=[('at_most', 'at most'), ('at_least', 'at least')], max_length=10, verbose_name='comparison')),
-                ('threshold', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='threshold')),
-                ('unit', models.CharField(choices=[('business_hours', 'business hours'), ('percent', 'percent')], max_length=20, verbose_name='unit')),
-                ('window', models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly')], max_length=20, verbose_name='measurement window')),
-                ('penalty_percent', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name="penalty per breach (% of the period's invoice)")),
-                ('penalty_cap_percent', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name="penalty cap (% of the period's invoice)")),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_levels', to='contracts.contract', verbose_name='contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.SlugField(max_length=30, verbose_name="code")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("response_time", "Response time"),
+                            ("resolution_time", "Resolution time"),
+                            ("on_time_delivery", "On-time delivery rate"),
+                            ("first_time_acceptance", "First-time acceptance rate"),
+                            ("availability", "Availability"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "comparison",
+                    models.CharField(
+                        choices=[("at_most", "at most"), ("at_least", "at least")],
+                        max_length=10,
+                        verbose_name="comparison",
+                    ),
+                ),
+                ("threshold", models.DecimalField(decimal_places=2, max_digits=8, verbose_name="threshold")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("business_hours", "business hours"), ("percent", "percent")],
+                        max_length=20,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "window",
+                    models.CharField(
+                        choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")],
+                        max_length=20,
+                        verbose_name="measurement window",
+                    ),
+                ),
+                (
+                    "penalty_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="penalty per breach (% of the period's invoice)",
+                    ),
+                ),
+                (
+                    "penalty_cap_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="penalty cap (% of the period's invoice)",
+                    ),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_levels",
+                        to="contracts.contract",
+                        verbose_name="contract",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service level',
-                'verbose_name_plural': 'service levels',
-                'ordering': ['code'],
+                "verbose_name": "service level",
+                "verbose_name_plural": "service levels",
+                "ordering": ["code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='contract_ends_after_start'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="contract_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchaseorder',
-            constraint=models.UniqueConstraint(fields=('contract', 'number'), name='purchase_order_number_once'),
+            model_name="purchaseorder",
+            constraint=models.UniqueConstraint(
+                fields=("contract", "number"), name="purchase_order_number_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchaseorder',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='purchase_order_amount_positive'),
+            model_name="purchaseorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="purchase_order_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicelevel',
-            constraint=models.UniqueConstraint(fields=('contract', 'code'), name='service_level_code_once'),
+            model_name="servicelevel",
+            constraint=models.UniqueConstraint(fields=("contract", "code"), name="service_level_code_once"),
         ),
         migrations.AddConstraint(
-            model_name='servicelevel',
-            constraint=models.CheckConstraint(condition=models.Q(('penalty_cap_percent__gte', models.F('penalty_percent'))), name='penalty_cap_covers_one_breach'),
+            model_name="servicelevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("penalty_cap_percent__gte", models.F("penalty_percent"))),
+                name="penalty_cap_covers_one_breach",
+            ),
         ),
     ]

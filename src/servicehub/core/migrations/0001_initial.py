@@ -9,65 +9,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('org', '0001_initial'),
-        ('people', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("org", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('persona', models.CharField(choices=[('director', 'Director'), ('site_manager', 'Site manager'), ('delivery_lead', 'Delivery lead'), ('resource_manager', 'Resource manager'), ('recruiter', 'Recruiter'), ('specialist', 'Specialist'), ('client_requester', 'Client requester'), ('client_approver', 'Client approver')], max_length=32, verbose_name='persona')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='users', to='org.organisation', verbose_name='organisation')),
-                ('site', models.ForeignKey(blank=True, help_text='The site of a site manager or a specialist.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='org.site', verbose_name='site')),
-                ('specialist', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='user', to='people.specialist', verbose_name='specialist record')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "persona",
+                    models.CharField(
+                        choices=[
+                            ("director", "Director"),
+                            ("site_manager", "Site manager"),
+                            ("delivery_lead", "Delivery lead"),
+                            ("resource_manager", "Resource manager"),
+                            ("recruiter", "Recruiter"),
+                            ("specialist", "Specialist"),
+                            ("client_requester", "Client requester"),
+                            ("client_approver", "Client approver"),
+                        ],
+                        max_length=32,
+                        verbose_name="persona",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="org.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The site of a site manager or a specialist.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="org.site",
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "specialist",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="user",
+                        to="people.specialist",
+                        verbose_name="specialist record",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='actor label')),
-                ('event', models.CharField(choices=[('user.created', 'User created'), ('user.logged_in', 'User logged in'), ('user.logged_out', 'User logged out'), ('user.login_failed', 'Login failed'), ('token.issued', 'Access token issued'), ('token.revoked', 'Access token revoked'), ('organisation.created', 'Organisation created'), ('site.created', 'Site created'), ('site.updated', 'Site updated'), ('programme.created', 'Programme created'), ('objective.set', 'Programme objective set'), ('grade.created', 'Grade created'), ('skill.created', 'Skill created'), ('specialist.created', 'Specialist created'), ('specialist.skill_set', 'Specialist skill set'), ('specialist.deactivated', 'Specialist deactivated'), ('absence.recorded', 'Absence recorded'), ('service_line.created', 'Service line created'), ('work_unit.created', 'Work unit created'), ('price_list.created', 'Price list created'), ('price_list.version_published', 'Price list version published'), ('contract.created', 'Contract created'), ('purchase_order.added', 'Purchase order added'), ('service_level.defined', 'Service level defined')], db_index=True, max_length=64, verbose_name='event')),
-                ('object_type', models.CharField(max_length=100, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=64, verbose_name='object id')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='object')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='before')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='after')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="actor label")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("user.created", "User created"),
+                            ("user.logged_in", "User logged in"),
+                            ("user.logged_out", "User logged out"),
+                            ("user.login_failed", "Login failed"),
+                            ("token.issued", "Access token issued"),
+                            ("token.revoked", "Access token revoked"),
+                            ("organisation.created", "Organisation created"),
+                            ("site.created", "Site created"),
+                            ("site.updated", "Site updated"),
+                            ("programme.created", "Programme created"),
+                            ("objective.set", "Programme objective set"),
+                            ("grade.created", "Grade created"),
+                            ("skill.created", "Skill created"),
+                            ("specialist.created", "Specialist created"),
+                            ("specialist.skill_set", "Specialist skill set"),
+                            ("specialist.deactivated", "Specialist deactivated"),
+                            ("absence.recorded", "Absence recorded"),
+                            ("service_line.created", "Service line created"),
+                            ("work_unit.created", "Work unit created"),
+                            ("price_list.created", "Price list created"),
+                            ("price_list.version_published", "Price list version published"),
+                            ("contract.created", "Contract created"),
+                            ("purchase_order.added", "Purchase order added"),
+                            ("service_level.defined", "Service level defined"),
+                        ],
+                        db_index=True,
+                        max_length=64,
+                        verbose_name="event",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=100, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=64, verbose_name="object id")),
+                ("object_repr", models.CharField(max_length=200, verbose_name="object")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="before")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="after")),
+                ("request_id", models.CharField(blank=True, max_length=64, verbose_name="request id")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_auditl_object__42e4a9_idx')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="core_auditl_object__42e4a9_idx")
+                ],
             },
         ),
     ]

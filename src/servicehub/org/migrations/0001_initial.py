@@ -7,91 +7,211 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('group', 'Group'), ('provider', 'Provider subsidiary'), ('client', 'Client'), ('business_unit', 'Business unit'), ('school', 'School or university'), ('public_body', 'Public body')], max_length=20, verbose_name='kind')),
-                ('country', models.CharField(blank=True, help_text='ISO 3166 code', max_length=2, verbose_name='country')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.organisation', verbose_name='parent organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("group", "Group"),
+                            ("provider", "Provider subsidiary"),
+                            ("client", "Client"),
+                            ("business_unit", "Business unit"),
+                            ("school", "School or university"),
+                            ("public_body", "Public body"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True, help_text="ISO 3166 code", max_length=2, verbose_name="country"
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.organisation",
+                        verbose_name="parent organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='org.organisation', verbose_name='reporting organisation')),
-                ('sponsor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sponsored_programmes', to='org.organisation', verbose_name='sponsor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="org.organisation",
+                        verbose_name="reporting organisation",
+                    ),
+                ),
+                (
+                    "sponsor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sponsored_programmes",
+                        to="org.organisation",
+                        verbose_name="sponsor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme',
-                'verbose_name_plural': 'programmes',
-                'ordering': ['starts_on', 'name'],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+                "ordering": ["starts_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('city', models.CharField(max_length=100, verbose_name='city')),
-                ('address', models.CharField(blank=True, max_length=250, verbose_name='address')),
-                ('timezone', models.CharField(max_length=64, validators=[servicehub.org.models.validate_timezone], verbose_name='time zone')),
-                ('opened_on', models.DateField(verbose_name='opened on')),
-                ('seats', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='seats')),
-                ('provider', models.ForeignKey(limit_choices_to={'kind': 'provider'}, on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='org.organisation', verbose_name='provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("city", models.CharField(max_length=100, verbose_name="city")),
+                ("address", models.CharField(blank=True, max_length=250, verbose_name="address")),
+                (
+                    "timezone",
+                    models.CharField(
+                        max_length=64,
+                        validators=[servicehub.org.models.validate_timezone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="opened on")),
+                (
+                    "seats",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="seats"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "provider"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="org.organisation",
+                        verbose_name="provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site',
-                'verbose_name_plural': 'sites',
-                'ordering': ['opened_on', 'name'],
+                "verbose_name": "site",
+                "verbose_name_plural": "sites",
+                "ordering": ["opened_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('metric', models.CharField(choices=[('jobs_created', 'Jobs created'), ('projects_delivered', 'Projects delivered'), ('specialists_trained', 'Specialists trained'), ('revenue', 'Revenue')], max_length=32, verbose_name='metric')),
-                ('target', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='target')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='org.programme', verbose_name='programme')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objectives', to='org.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("jobs_created", "Jobs created"),
+                            ("projects_delivered", "Projects delivered"),
+                            ("specialists_trained", "Specialists trained"),
+                            ("revenue", "Revenue"),
+                        ],
+                        max_length=32,
+                        verbose_name="metric",
+                    ),
+                ),
+                ("target", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="target")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objectives",
+                        to="org.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objectives",
+                        to="org.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objective',
-                'verbose_name_plural': 'objectives',
-                'ordering': ['due_on', 'label'],
-                'constraints': [models.UniqueConstraint(fields=('programme', 'metric', 'site', 'due_on'), name='objective_unique_target')],
+                "verbose_name": "objective",
+                "verbose_name_plural": "objectives",
+                "ordering": ["due_on", "label"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("programme", "metric", "site", "due_on"), name="objective_unique_target"
+                    )
+                ],
             },
         ),
     ]

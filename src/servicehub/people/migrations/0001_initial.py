@@ -7,114 +7,280 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Grade',
+            name="Grade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('rank', models.PositiveSmallIntegerField(help_text='1 is the most junior.', verbose_name='rank')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(help_text="1 is the most junior.", verbose_name="rank"),
+                ),
             ],
             options={
-                'verbose_name': 'grade',
-                'verbose_name_plural': 'grades',
-                'ordering': ['rank'],
+                "verbose_name": "grade",
+                "verbose_name_plural": "grades",
+                "ordering": ["rank"],
             },
         ),
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('family', models.CharField(choices=[('development', 'Software development'), ('mobile', 'Mobile'), ('design', 'Design and UX'), ('devops', 'DevOps and cloud'), ('data', 'Data'), ('telecom', 'Telecom systems'), ('fintech', 'Mobile money and fintech'), ('management', 'Management and consulting')], max_length=20, verbose_name='family')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "family",
+                    models.CharField(
+                        choices=[
+                            ("development", "Software development"),
+                            ("mobile", "Mobile"),
+                            ("design", "Design and UX"),
+                            ("devops", "DevOps and cloud"),
+                            ("data", "Data"),
+                            ("telecom", "Telecom systems"),
+                            ("fintech", "Mobile money and fintech"),
+                            ("management", "Management and consulting"),
+                        ],
+                        max_length=20,
+                        verbose_name="family",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'skill',
-                'verbose_name_plural': 'skills',
-                'ordering': ['family', 'name'],
+                "verbose_name": "skill",
+                "verbose_name_plural": "skills",
+                "ordering": ["family", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Specialist',
+            name="Specialist",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('employee_number', models.CharField(max_length=20, unique=True, verbose_name='employee number')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('role', models.CharField(choices=[('designer', 'Designer'), ('developer', 'Developer'), ('consultant', 'Consultant'), ('architect', 'Architect'), ('manager', 'Manager')], max_length=20, verbose_name='role')),
-                ('weekly_hours', models.DecimalField(decimal_places=1, default=Decimal('44.0'), max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('1')), django.core.validators.MaxValueValidator(Decimal('60'))], verbose_name='weekly hours')),
-                ('hourly_cost', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='hourly cost')),
-                ('cost_currency', models.CharField(choices=[('MAD', 'Moroccan dirham (MAD)'), ('EUR', 'Euro (EUR)')], max_length=3, verbose_name='cost currency')),
-                ('hired_on', models.DateField(verbose_name='hired on')),
-                ('active', models.BooleanField(db_index=True, default=True, verbose_name='active')),
-                ('grade', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='specialists', to='people.grade', verbose_name='grade')),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='alumni', to='org.organisation', verbose_name='school of origin')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='specialists', to='org.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "employee_number",
+                    models.CharField(max_length=20, unique=True, verbose_name="employee number"),
+                ),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("designer", "Designer"),
+                            ("developer", "Developer"),
+                            ("consultant", "Consultant"),
+                            ("architect", "Architect"),
+                            ("manager", "Manager"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "weekly_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("44.0"),
+                        max_digits=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("1")),
+                            django.core.validators.MaxValueValidator(Decimal("60")),
+                        ],
+                        verbose_name="weekly hours",
+                    ),
+                ),
+                (
+                    "hourly_cost",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="hourly cost",
+                    ),
+                ),
+                (
+                    "cost_currency",
+                    models.CharField(
+                        choices=[("MAD", "Moroccan dirham (MAD)"), ("EUR", "Euro (EUR)")],
+                        max_length=3,
+                        verbose_name="cost currency",
+                    ),
+                ),
+                ("hired_on", models.DateField(verbose_name="hired on")),
+                ("active", models.BooleanField(db_index=True, default=True, verbose_name="active")),
+                (
+                    "grade",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="specialists",
+                        to="people.grade",
+                        verbose_name="grade",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alumni",
+                        to="org.organisation",
+                        verbose_name="school of origin",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="specialists",
+                        to="org.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'specialist',
-                'verbose_name_plural': 'specialists',
-                'ordering': ['last_name', 'first_name'],
+                "verbose_name": "specialist",
+                "verbose_name_plural": "specialists",
+                "ordering": ["last_name", "first_name"],
             },
         ),
         migrations.CreateModel(
-            name='SpecialistSkill',
+            name="SpecialistSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(help_text='1 (notions) to 5 (expert)', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='level')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.skill', verbose_name='skill')),
-                ('specialist', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_levels', to='people.specialist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        help_text="1 (notions) to 5 (expert)",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.skill",
+                        verbose_name="skill",
+                    ),
+                ),
+                (
+                    "specialist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_levels",
+                        to="people.specialist",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'skill level',
-                'verbose_name_plural': 'skill levels',
+                "verbose_name": "skill level",
+                "verbose_name_plural": "skill levels",
             },
         ),
         migrations.AddField(
-            model_name='specialist',
-            name='skills',
-            field=models.ManyToManyField(related_name='specialists', through='people.SpecialistSkill', to='people.skill'),
+            model_name="specialist",
+            name="skills",
+            field=models.ManyToManyField(
+                related_name="specialists", through="people.SpecialistSkill", to="people.skill"
+            ),
         ),
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('leave', 'Paid leave'), ('sickness', 'Sickness'), ('training', 'Training'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(verbose_name='ends on')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('specialist', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to='people.specialist', verbose_name='specialist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("leave", "Paid leave"),
+                            ("sickness", "Sickness"),
+                            ("training", "Training"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("ends_on", models.DateField(verbose_name="ends on")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "specialist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="absences",
+                        to="people.specialist",
+                        verbose_name="specialist",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'absence',
-                'verbose_name_plural': 'absences',
-                'ordering': ['-starts_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='absence_ends_after_start')],
+                "verbose_name": "absence",
+                "verbose_name_plural": "absences",
+                "ordering": ["-starts_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                        name="absence_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='specialistskill',
-            constraint=models.UniqueConstraint(fields=('specialist', 'skill'), name='specialist_skill_once'),
+            model_name="specialistskill",
+            constraint=models.UniqueConstraint(fields=("specialist", "skill"), name="specialist_skill_once"),
         ),
         migrations.AddConstraint(
-            model_name='specialistskill',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 5)), name='skill_level_1_to_5'),
+            model_name="specialistskill",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 5)), name="skill_level_1_to_5"
+            ),
         ),
     ]

@@ -1,0 +1,329 @@
+"""Every action leaves one audit row in its own transaction; the log cannot be edited or deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from conftest import EFFORTS, PASSWORD, World
+from servicehub.api.actions import do_issue_token, do_revoke_token
+from servicehub.catalogue.actions import (
+    do_create_price_list,
+    do_create_service_line,
+    do_create_work_unit,
+    do_publish_price_list_version,
+)
+from servicehub.catalogue.choices import Complexity
+from servicehub.contracts.actions import do_add_purchase_order, do_create_contract, do_define_service_level
+from servicehub.contracts.choices import Comparison, MeasurementWindow, MeasureUnit, ServiceLevelKind
+from servicehub.core.actions import do_create_user
+from servicehub.core.choices import AuditEvent, Currency, Persona
+from servicehub.core.models import AuditLog, User
+from servicehub.org.actions import (
+    do_create_organisation,
+    do_create_programme,
+    do_create_site,
+    do_set_objective,
+    do_update_site,
+)
+from servicehub.org.choices import ObjectiveMetric, OrganisationKind
+from servicehub.people.actions import (
+    do_create_grade,
+    do_create_skill,
+    do_create_specialist,
+    do_deactivate_specialist,
+    do_record_absence,
+    do_set_specialist_skill,
+)
+from servicehub.people.choices import AbsenceKind, Role, SkillFamily
+
+ACTION_MODULES = [
+    "servicehub.core.actions",
+    "servicehub.org.actions",
+    "servicehub.people.actions",
+    "servicehub.catalogue.actions",
+    "servicehub.contracts.actions",
+    "servicehub.api.actions",
+]
+
+D = dt.date(2026, 3, 2)
+
+
+def _cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], Any], AuditEvent]]:
+    director = u["director"]
+    return {
+        "do_create_user": (
+            lambda: do_create_user(
+                username="new",
+                password=PASSWORD,
+                persona=Persona.RECRUITER,
+                organisation=w.provider,
+                actor=director,
+            ),
+            AuditEvent.USER_CREATED,
+        ),
+        "do_create_organisation": (
+            lambda: do_create_organisation(
+                name="ENSIAS", code="ensias", kind=OrganisationKind.SCHOOL, actor=director
+            ),
+            AuditEvent.ORGANISATION_CREATED,
+        ),
+        "do_create_site": (
+            lambda: do_create_site(
+                provider=w.provider,
+                name="Tanger",
+                code="tanger",
+                city="Tanger",
+                timezone="Africa/Casablanca",
+                opened_on=D,
+                seats=50,
+                actor=director,
+            ),
+            AuditEvent.SITE_CREATED,
+        ),
+        "do_update_site": (
+            lambda: do_update_site(w.rabat, seats=420, actor=director),
+            AuditEvent.SITE_UPDATED,
+        ),
+        "do_create_programme": (
+            lambda: do_create_programme(
+                owner=w.provider, name="Plan", code="plan", starts_on=D, actor=director
+            ),
+            AuditEvent.PROGRAMME_CREATED,
+        ),
+        "do_set_objective": (
+            lambda: do_set_objective(
+                do_create_programme(owner=w.provider, name="P2", code="p2", starts_on=D, actor=director),
+                metric=ObjectiveMetric.JOBS_CREATED,
+                target=Decimal("180"),
+                due_on=D,
+                label="Jobs",
+                actor=director,
+            ),
+            AuditEvent.OBJECTIVE_SET,
+        ),
+        "do_create_grade": (
+            lambda: do_create_grade(code="senior", name="Senior", rank=3, actor=director),
+            AuditEvent.GRADE_CREATED,
+        ),
+        "do_create_skill": (
+            lambda: do_create_skill(
+                code="react", name="React", family=SkillFamily.DEVELOPMENT, actor=director
+            ),
+            AuditEvent.SKILL_CREATED,
+        ),
+        "do_create_specialist": (
+            lambda: do_create_specialist(
+                employee_number="E99",
+                first_name="Nadia",
+                last_name="Alaoui",
+                site=w.casablanca,
+                role=Role.DESIGNER,
+                grade=w.specialist_rabat.grade,
+                hourly_cost=Decimal("150.00"),
+                cost_currency=Currency.MAD,
+                hired_on=D,
+                actor=u["resource_manager"],
+            ),
+            AuditEvent.SPECIALIST_CREATED,
+        ),
+        "do_set_specialist_skill": (
+            lambda: do_set_specialist_skill(
+                w.specialist_rabat, w.specialist_rabat.skills.get(), 5, actor=u["resource_manager"]
+            ),
+            AuditEvent.SPECIALIST_SKILL_SET,
+        ),
+        "do_deactivate_specialist": (
+            lambda: do_deactivate_specialist(w.specialist_rabat, actor=u["site_manager"]),
+            AuditEvent.SPECIALIST_DEACTIVATED,
+        ),
+        "do_record_absence": (
+            lambda: do_record_absence(
+                w.specialist_rabat, kind=AbsenceKind.LEAVE, starts_on=D, ends_on=D, actor=u["specialist"]
+            ),
+            AuditEvent.ABSENCE_RECORDED,
+        ),
+        "do_create_service_line": (
+            lambda: do_create_service_line(
+                provider=w.provider, code="ux", name="UX", actor=u["delivery_lead"]
+            ),
+            AuditEvent.SERVICE_LINE_CREATED,
+        ),
+        "do_create_work_unit": (
+            lambda: do_create_work_unit(
+                service_line=w.work_unit_a.service_line,
+                code="DEV-C",
+                deliverable="API",
+                efforts=EFFORTS,
+                actor=u["delivery_lead"],
+            ),
+            AuditEvent.WORK_UNIT_CREATED,
+        ),
+        "do_create_price_list": (
+            lambda: do_create_price_list(
+                provider=w.provider, code="pl-x", name="X", currency=Currency.EUR, actor=u["delivery_lead"]
+            ),
+            AuditEvent.PRICE_LIST_CREATED,
+        ),
+        "do_publish_price_list_version": (
+            lambda: do_publish_price_list_version(
+                w.price_list_a,
+                valid_from=dt.date(2027, 1, 1),
+                prices={(w.work_unit_a, Complexity.SIMPLE): Decimal("1100.00")},
+                actor=u["delivery_lead"],
+            ),
+            AuditEvent.PRICE_LIST_VERSION_PUBLISHED,
+        ),
+        "do_create_contract": (
+            lambda: do_create_contract(
+                reference="CA-2",
+                title="Second",
+                provider=w.provider,
+                client=w.client_a,
+                serving_sites=[w.rabat],
+                price_list_version=w.price_list_a.versions.get(),
+                starts_on=D,
+                ends_on=D,
+                actor=u["delivery_lead"],
+            ),
+            AuditEvent.CONTRACT_CREATED,
+        ),
+        "do_add_purchase_order": (
+            lambda: do_add_purchase_order(
+                w.contract_a,
+                number="PO-2",
+                amount=Decimal("10.00"),
+                issued_on=D,
+                valid_until=D,
+                actor=u["delivery_lead"],
+            ),
+            AuditEvent.PURCHASE_ORDER_ADDED,
+        ),
+        "do_define_service_level": (
+            lambda: do_define_service_level(
+                w.contract_a,
+                code="otd",
+                name="On time",
+                kind=ServiceLevelKind.ON_TIME_DELIVERY,
+                comparison=Comparison.AT_LEAST,
+                threshold=Decimal("95"),
+                unit=MeasureUnit.PERCENT,
+                window=MeasurementWindow.MONTHLY,
+                penalty_percent=Decimal("1"),
+                penalty_cap_percent=Decimal("5"),
+                actor=u["delivery_lead"],
+            ),
+            AuditEvent.SERVICE_LEVEL_DEFINED,
+        ),
+        "do_issue_token": (lambda: do_issue_token(name="ci", actor=director), AuditEvent.TOKEN_ISSUED),
+        "do_revoke_token": (
+            lambda: do_revoke_token(do_issue_token(name="old", actor=director)[0], actor=director),
+            AuditEvent.TOKEN_REVOKED,
+        ),
+    }
+
+
+def _all_actions() -> list[str]:
+    names = []
+    for module_name in ACTION_MODULES:
+        module = importlib.import_module(module_name)
+        names += [
+            n
+            for n, f in inspect.getmembers(module, inspect.isfunction)
+            if n.startswith("do_") and f.__module__ == module_name
+        ]
+    return sorted(names)
+
+
+def test_every_action_has_an_audit_case(world: World, personas: dict[str, User]) -> None:
+    # A new action without a case here fails this test: add it to _cases.
+    assert _all_actions() == sorted(_cases(world, personas))
+
+
+@pytest.mark.parametrize("name", _all_actions())
+def test_action_writes_its_audit_row(world: World, personas: dict[str, User], name: str) -> None:
+    run, event = _cases(world, personas)[name]
+    last = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    result = run()
+    rows = list(AuditLog.objects.filter(id__gt=last, event=event))
+    assert rows, f"{name} wrote no {event} row"
+    row = rows[-1]
+    assert row.actor is not None and row.actor_label == row.actor.username
+    obj = result[0] if isinstance(result, tuple) else result
+    assert row.object_type in {obj._meta.label_lower, "catalogue.pricelist", "people.specialist"}
+
+
+def test_refused_action_leaves_no_row_and_no_object(world: World, personas: dict[str, User]) -> None:
+    before = AuditLog.objects.count()
+    with pytest.raises(PermissionDenied):
+        # A site manager of Rabat may not open a site.
+        do_create_site(
+            provider=world.provider,
+            name="Oujda",
+            code="oujda",
+            city="Oujda",
+            timezone="Africa/Casablanca",
+            opened_on=D,
+            seats=10,
+            actor=personas["site_manager"],
+        )
+    with pytest.raises(PermissionDenied):
+        do_deactivate_specialist(world.specialist_casa, actor=personas["site_manager"])
+    assert AuditLog.objects.count() == before
+    assert not world.provider.sites.filter(code="oujda").exists()
+
+
+def test_invalid_input_names_the_field_and_writes_nothing(world: World, personas: dict[str, User]) -> None:
+    before = AuditLog.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        do_create_site(
+            provider=world.provider,
+            name="Fès",
+            code="fes",
+            city="Fès",
+            timezone="Africa/Fes",
+            opened_on=D,
+            seats=10,
+            actor=personas["director"],
+        )
+    assert "timezone" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        do_record_absence(
+            world.specialist_rabat,
+            kind=AbsenceKind.LEAVE,
+            starts_on=D,
+            ends_on=D - dt.timedelta(1),
+            actor=personas["director"],
+        )
+    assert AuditLog.objects.count() == before
+
+
+def test_audit_log_is_append_only(world: World) -> None:
+    row = AuditLog.objects.first()
+    assert row is not None
+    row.object_repr = "tampered"
+    with pytest.raises(PermissionError):
+        row.save()
+    with pytest.raises(PermissionError):
+        row.delete()
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=row.pk).update(object_repr="tampered")
+    with pytest.raises(PermissionError):
+        AuditLog.objects.all().delete()
+    assert AuditLog.objects.get(pk=row.pk).object_repr != "tampered"
+
+
+def test_sign_in_and_out_are_audited_with_the_request_id(personas: dict[str, User]) -> None:
+    client = Client()
+    assert client.login(username="director", password=PASSWORD)
+    assert AuditLog.objects.filter(event=AuditEvent.USER_LOGGED_IN, actor=personas["director"]).exists()
+    assert not client.login(username="director", password="wrong")
+    assert AuditLog.objects.filter(event=AuditEvent.USER_LOGIN_FAILED, actor_label="director").exists()

@@ -1,0 +1,245 @@
+"""The demo builds the reference case deterministically, idempotently, through the actions.
+
+A build costs seconds, so the module builds once (plus a rolled-back control build
+for determinism and a second, empty-handed build for idempotence) inside one
+transaction that is rolled back when the module is done. Each test runs in its
+own savepoint on top of it (the `db` fixture), so logins and the like leave
+nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.test import Client, override_settings
+from django.utils.translation import gettext as _
+
+from servicehub.catalogue.choices import Complexity
+from servicehub.catalogue.models import Price, PriceList, WorkUnitEffort
+from servicehub.contracts.models import Contract, ServiceLevel
+from servicehub.core.choices import CLIENT_PERSONAS, AuditEvent, Persona
+from servicehub.core.models import AuditLog, User
+from servicehub.demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DemoReport, build_demo
+from servicehub.demo.roster import draw_roster, role_counts
+from servicehub.org.choices import ObjectiveMetric, OrganisationKind
+from servicehub.org.models import Objective, Organisation, Site
+from servicehub.people.choices import Role
+from servicehub.people.models import Specialist, SpecialistSkill
+
+SEED = 2004
+
+
+def table_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+def roster_digest() -> str:
+    """The specialists and their skills as stored, without primary keys."""
+    skills: dict[str, list[str]] = {}
+    for number, code, level in SpecialistSkill.objects.values_list(
+        "specialist__employee_number", "skill__code", "level"
+    ):
+        skills.setdefault(number, []).append(f"{code}={level}")
+    rows = [
+        "|".join(str(value) for value in row) + "|" + ",".join(sorted(skills.get(row[0], [])))
+        for row in Specialist.objects.order_by("employee_number").values_list(
+            "employee_number", "first_name", "last_name", "site__code", "role", "grade__code",
+            "hourly_cost", "hired_on", "school__code", "weekly_hours", "active",
+        )
+    ]
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+@dataclass
+class DemoRun:
+    control_digest: str
+    digest: str
+    first: DemoReport
+    second: DemoReport
+    counts_after_first: dict[str, int]
+    counts_after_second: dict[str, int]
+    last_audit_id_after_first: int
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoRun]:
+    # The module's build outlives any one test, so it does not get conftest's per-test
+    # settings; it hashes the demo password the way the tests will check it.
+    fast_hashers = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast_hashers, transaction.atomic():
+        assert not Organisation.objects.exists(), "the demo tests need an empty database"
+        # A control build on the empty database, then rolled back: the next build
+        # starts from an empty database again and must give the same roster.
+        with transaction.atomic():
+            build_demo(SEED)
+            control_digest = roster_digest()
+            transaction.set_rollback(True)
+        assert not Specialist.objects.exists()
+        first = build_demo(SEED)
+        counts_after_first = table_counts()
+        last_audit_id = AuditLog.objects.aggregate(last=Max("id"))["last"]
+        second = build_demo(SEED)
+        yield DemoRun(
+            control_digest=control_digest,
+            digest=roster_digest(),
+            first=first,
+            second=second,
+            counts_after_first=counts_after_first,
+            counts_after_second=table_counts(),
+            last_audit_id_after_first=last_audit_id,
+        )
+        transaction.set_rollback(True)
+
+
+def test_two_sites_with_their_headcount(demo: DemoRun, db: None) -> None:
+    assert Site.objects.count() == 2
+    rabat, casablanca = Site.objects.get(code="rabat"), Site.objects.get(code="casablanca")
+    assert rabat.opened_on.year == 2004 and rabat.timezone == "Africa/Casablanca" and rabat.seats >= 400
+    assert casablanca.opened_on == dt.date(2017, 12, 12) and "Casanearshore" in casablanca.address
+    assert casablanca.seats >= 200
+    assert Specialist.objects.filter(site=rabat, active=True).count() == 380
+    assert Specialist.objects.filter(site=casablanca, active=True).count() == 180
+    assert rabat.provider.code == "sofrecom" and rabat.provider.parent is not None
+    assert rabat.provider.parent.kind == OrganisationKind.GROUP
+
+
+def test_a_second_build_adds_no_row_anywhere(demo: DemoRun, db: None) -> None:
+    assert demo.first.anything_created
+    assert not demo.second.anything_created
+    assert demo.second.audit_rows == 0
+    assert demo.counts_after_second == demo.counts_after_first
+    assert not AuditLog.objects.filter(id__gt=demo.last_audit_id_after_first).exists()
+
+
+def test_the_same_seed_gives_the_same_roster_on_a_fresh_database(demo: DemoRun, db: None) -> None:
+    assert demo.digest == demo.control_digest
+    assert draw_roster(SEED) == draw_roster(SEED)
+    assert draw_roster(SEED).specialists != draw_roster(SEED + 1).specialists
+
+
+def test_every_specialist_is_plausible(demo: DemoRun, db: None) -> None:
+    skill_counts = Specialist.objects.annotate(n=Count("skill_levels")).values_list("n", flat=True)
+    assert set(skill_counts) <= {2, 3, 4, 5}
+    assert {level for level in SpecialistSkill.objects.values_list("level", flat=True)} <= {1, 2, 3, 4, 5}
+    assert set(Specialist.objects.values_list("role", flat=True)) == set(Role)
+    for site in Site.objects.all():
+        roles = dict(Specialist.objects.filter(site=site).values_list("role").annotate(n=Count("id")))
+        assert roles == dict(role_counts(site.specialists.count()))
+        assert roles[Role.DEVELOPER] == max(roles.values())
+        assert not Specialist.objects.filter(site=site, hired_on__lt=site.opened_on).exists()
+        prefix = {"rabat": "SOF-R-", "casablanca": "SOF-C-"}[site.code]
+        numbers = site.specialists.values_list("employee_number", flat=True)
+        assert all(re.fullmatch(re.escape(prefix) + r"\d{4}", n) for n in numbers)
+    assert set(Specialist.objects.values_list("weekly_hours", flat=True)) == {44}
+    assert set(Specialist.objects.values_list("cost_currency", flat=True)) == {"MAD"}
+    assert not Specialist.objects.filter(school__isnull=True).exists()
+    assert set(Specialist.objects.values_list("school__kind", flat=True)) == {OrganisationKind.SCHOOL}
+    # Cost follows grade: each grade's cheapest specialist costs more than the grade below's dearest.
+    ranges = list(
+        Specialist.objects.values("grade__rank").annotate(low=Min("hourly_cost"), high=Max("hourly_cost"))
+        .order_by("grade__rank")
+    )
+    assert len(ranges) == 5
+    for lower, higher in itertools.pairwise(ranges):
+        assert lower["high"] < higher["low"]
+
+
+def test_casablanca_objective_of_180_jobs_is_met_by_the_roster(demo: DemoRun, db: None) -> None:
+    objective = Objective.objects.get(
+        programme__name="Plan Maroc Numérique 2020",
+        metric=ObjectiveMetric.JOBS_CREATED,
+        site__code="casablanca",
+    )
+    assert objective.target == 180 and objective.due_on == dt.date(2020, 12, 31)
+    assert objective.programme.sponsor is not None
+    assert objective.programme.sponsor.kind == OrganisationKind.PUBLIC_BODY
+    hired = Specialist.objects.filter(site__code="casablanca", hired_on__lte=objective.due_on).count()
+    assert hired == 180
+
+
+def test_catalogue_prices_and_service_levels(demo: DemoRun, db: None) -> None:
+    order = list(Complexity)
+    for unit_id in WorkUnitEffort.objects.order_by().values_list("work_unit", flat=True).distinct():
+        hours = dict(WorkUnitEffort.objects.filter(work_unit=unit_id).values_list("complexity", "hours"))
+        assert [hours[c] for c in order] == sorted(hours.values()) and len(set(hours.values())) == 4
+    assert {pl.currency for pl in PriceList.objects.all()} == {"EUR", "MAD"}
+    assert PriceList.objects.annotate(n=Count("versions")).filter(n__gte=2).count() >= 2
+    for version, unit in Price.objects.order_by().values_list("version", "work_unit").distinct():
+        prices = dict(
+            Price.objects.filter(version=version, work_unit=unit).values_list("complexity", "unit_price")
+        )
+        assert [prices[c] for c in order] == sorted(prices.values())
+    for contract in Contract.objects.all():
+        assert contract.currency == contract.price_list_version.price_list.currency
+        assert contract.serving_sites.exists() and contract.purchase_orders.exists()
+        kinds = set(contract.service_levels.values_list("kind", flat=True))
+        assert {"resolution_time", "on_time_delivery", "first_time_acceptance"} <= kinds
+    on_time = ServiceLevel.objects.filter(kind="on_time_delivery")
+    assert all(level.threshold >= 95 and level.comparison == "at_least" for level in on_time)
+
+
+def test_every_persona_can_sign_in(demo: DemoRun, db: None) -> None:
+    assert {login.persona for login in DEMO_LOGINS} == set(Persona)
+    for login in DEMO_LOGINS:
+        user = User.objects.get(username=login.username)
+        assert user.persona == login.persona and user.organisation.code == login.organisation
+        assert Client().login(username=login.username, password=DEMO_PASSWORD), login.username
+    specialist = User.objects.get(persona=Persona.SPECIALIST)
+    assert specialist.specialist is not None and specialist.site is not None
+    assert specialist.specialist.site == specialist.site and specialist.site.code == "rabat"
+    assert User.objects.get(username="manager.casa").site == Site.objects.get(code="casablanca")
+
+
+def test_clients_see_only_their_own_tree(demo: DemoRun, db: None) -> None:
+    maroc, ci, groupe = (User.objects.get(username=u) for u in ("client.maroc", "client.ci", "client.groupe"))
+    assert maroc.persona in CLIENT_PERSONAS and ci.persona in CLIENT_PERSONAS
+    assert set(Contract.objects.restrict(maroc).values_list("client__code", flat=True)) == {"orange-maroc"}
+    assert set(Contract.objects.restrict(ci).values_list("client__code", flat=True)) == {"orange-ci"}
+    assert set(Contract.objects.restrict(groupe).values_list("client__code", flat=True)) == {
+        "orange-sa-experience", "orange-sa-money"
+    }
+    seen_by_ci = set(Organisation.objects.restrict(ci).values_list("code", flat=True))
+    assert seen_by_ci == {"orange-ci", "sofrecom"}  # its own organisation and the provider serving it
+    assert not Specialist.objects.restrict(ci).exists()
+
+
+def test_one_audit_row_per_created_object_all_by_the_system(demo: DemoRun, db: None) -> None:
+    assert demo.first.audit_rows == sum(demo.first.created.values()) > 0
+    rows = AuditLog.objects.filter(id__lte=demo.last_audit_id_after_first)
+    assert set(rows.values_list("actor_label", flat=True)) == {"system"}
+    assert rows.filter(event=AuditEvent.SPECIALIST_CREATED).count() == 560
+    assert rows.filter(event=AuditEvent.SPECIALIST_SKILL_SET).count() == SpecialistSkill.objects.count()
+    assert rows.filter(event=AuditEvent.ORGANISATION_CREATED).count() == Organisation.objects.count()
+    assert rows.filter(event=AuditEvent.USER_CREATED).count() == len(DEMO_LOGINS)
+
+
+def test_the_command_says_when_there_is_nothing_to_add(demo: DemoRun, db: None) -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert _("The demo is already loaded, nothing to add.") in out.getvalue()
+    assert all(login.username in out.getvalue() for login in DEMO_LOGINS)
+    out = StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert _("The demo is already loaded.") in out.getvalue()
+    assert demo.counts_after_second == table_counts()
+
+
+def test_role_counts_split_the_headcount_exactly() -> None:
+    for headcount in (1, 7, 180, 380, 1001):
+        counts = dict(role_counts(headcount))
+        assert sum(counts.values()) == headcount and set(counts) == set(Role)
