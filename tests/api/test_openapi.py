@@ -1,0 +1,126 @@
+"""The OpenAPI schema loads, lists every endpoint, and the docs page works offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
+
+from servicehub.api.api import api
+
+ENDPOINTS = {
+    "/api/v1/organisations/": "list_organisations",
+    "/api/v1/organisations/{organisation_id}/": "get_organisation",
+    "/api/v1/sites/": "list_sites",
+    "/api/v1/sites/{site_id}/": "get_site",
+    "/api/v1/specialists/": "list_specialists",
+    "/api/v1/specialists/{specialist_id}/": "get_specialist",
+    "/api/v1/work-units/": "list_work_units",
+    "/api/v1/work-units/{work_unit_id}/": "get_work_unit",
+    "/api/v1/price-lists/": "list_price_lists",
+    "/api/v1/price-lists/{price_list_id}/": "get_price_list",
+    "/api/v1/contracts/": "list_contracts",
+    "/api/v1/contracts/{contract_id}/": "get_contract",
+}
+
+
+@pytest.fixture
+def schema(client: Client, db: None) -> dict[str, Any]:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        *_, name = node["$ref"].split("/")
+        node = schema["components"]["schemas"][name]
+    return node
+
+
+def test_the_schema_is_openapi_3_and_needs_no_login(schema: dict[str, Any]) -> None:
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "servicehub"
+    assert schema["info"]["version"] == "1"
+    assert set(schema["components"]["securitySchemes"]) == {"TokenAuth", "SessionReadAuth"}
+    assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_the_schema_lists_every_endpoint_and_nothing_else(schema: dict[str, Any]) -> None:
+    operations = {
+        path: {method: operation["operationId"] for method, operation in item.items()}
+        for path, item in schema["paths"].items()
+    }
+    assert operations == {path: {"get": operation_id} for path, operation_id in ENDPOINTS.items()}
+    # ... and every route ninja serves, besides the schema and the docs, is in the schema.
+    routed = {"/api/v1/" + re.sub(r"<(\w+)>", r"{\1}", str(route.pattern)) for route in api.urls[0]}
+    assert routed - set(ENDPOINTS) == {"/api/v1/", "/api/v1/openapi.json", "/api/v1/docs"}
+
+
+def test_every_operation_is_secured_and_documents_its_errors(schema: dict[str, Any]) -> None:
+    for path, item in schema["paths"].items():
+        operation = item["get"]
+        assert operation["security"] == [{"TokenAuth": []}, {"SessionReadAuth": []}], path
+        assert operation["tags"], path
+        expected = {"200", "401", "422", "500"} | ({"404"} if "{" in path else set())
+        assert set(operation["responses"]) == expected, path
+
+
+def test_every_reference_resolves(schema: dict[str, Any]) -> None:
+    refs = re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(schema))
+    assert refs
+    assert set(refs) <= set(schema["components"]["schemas"])
+    for name in schema["components"]["schemas"]:
+        assert re.fullmatch(r"[A-Za-z0-9._-]+", name), name
+
+
+def test_list_parameters_are_described(schema: dict[str, Any]) -> None:
+    for path, operation_id in ENDPOINTS.items():
+        parameters = {p["name"]: p for p in schema["paths"][path]["get"].get("parameters", [])}
+        if operation_id.startswith("list_"):
+            assert {"limit", "offset", "sort"} <= set(parameters), path
+            sort = resolve(schema, parameters["sort"]["schema"])
+            keys = sort["enum"]
+            assert all(f"-{key}" in keys for key in keys if not key.startswith("-")), path
+        else:
+            [parameter] = parameters.values()
+            assert parameter["in"] == "path"
+            assert parameter["schema"]["type"] == "integer"
+
+
+def test_money_is_a_decimal_string_with_a_currency(schema: dict[str, Any]) -> None:
+    money = schema["components"]["schemas"]["Money"]
+    assert money["properties"]["amount"]["type"] == "string"
+    assert money["properties"]["amount"]["format"] == "decimal"
+    assert set(money["required"]) == {"amount", "currency"}
+    page = schema["components"]["schemas"]["ContractPage"]
+    assert {"count", "limit", "offset", "items"} <= set(page["properties"])
+
+
+def test_every_sort_key_works(client: Client, schema: dict[str, Any], api_get: Any) -> None:
+    for path, operation_id in ENDPOINTS.items():
+        if not operation_id.startswith("list_"):
+            continue
+        parameters = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        for key in resolve(schema, parameters["sort"]["schema"])["enum"]:
+            response = api_get("director", path.removeprefix("/api/v1"), {"sort": key})
+            assert response.status_code == 200, (path, key)
+
+
+def test_the_docs_page_is_served_from_local_files(client: Client, db: None) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "/api/v1/openapi.json" in page
+    # Nothing fetched from another host: the product must work offline.
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    # collectstatic gathers them from the django-ninja wheel, like any installed app's.
+    for name in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui.css", "ninja/swagger-ui-init.js"):
+        assert finders.find(name), name
