@@ -17,4 +17,3 @@ urlpatterns = [
 handler404 = "servicehub.core.views.not_found"
 handler403 = "servicehub.core.views.forbidden"
 handler500 = "servicehub.core.views.server_error"
-

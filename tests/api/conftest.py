@@ -34,4 +34,3 @@ def api_get(client: Client, tokens: dict[str, str]) -> ApiGet:
         return response
 
     return get
-

@@ -111,7 +111,10 @@ def test_an_action_refusal_is_a_422_naming_the_field(
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error == {
-        "field": "seats", "location": "body", "message": "A site needs at least one seat.", "code": "invalid"
+        "field": "seats",
+        "location": "body",
+        "message": "A site needs at least one seat.",
+        "code": "invalid",
     }
 
 
@@ -141,3 +144,10 @@ def test_ids_beyond_the_database_range_are_a_422_not_a_500(api_get: Any, persona
     assert {error["field"] for error in response.json()["errors"]} == {"site", "client", "offset"}
     assert api_get("director", f"/contracts/{too_big}/").status_code == 422
     assert api_get("director", "/contracts/0/").status_code == 422
+
+
+def test_an_unknown_api_path_is_a_json_404(client: Any) -> None:
+    response = client.get("/api/v1/no-such-endpoint/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Introuvable."}

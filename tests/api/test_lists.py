@@ -32,10 +32,17 @@ def staff(world: Any, personas: dict[str, User]) -> list[Specialist]:
         site = world.rabat if i % 2 == 0 else world.casablanca
         made.append(
             do_create_specialist(
-                employee_number=f"S{i:03d}", first_name="Nour", last_name=last_name, site=site,
-                role=Role.DEVELOPER if site == world.rabat else Role.CONSULTANT, grade=grade,
-                hourly_cost=Decimal("150.00"), cost_currency=Currency.MAD, hired_on=dt.date(2021, 1, 1 + i),
-                skills={java: 3}, actor=None,
+                employee_number=f"S{i:03d}",
+                first_name="Nour",
+                last_name=last_name,
+                site=site,
+                role=Role.DEVELOPER if site == world.rabat else Role.CONSULTANT,
+                grade=grade,
+                hourly_cost=Decimal("150.00"),
+                cost_currency=Currency.MAD,
+                hired_on=dt.date(2021, 1, 1 + i),
+                skills={java: 3},
+                actor=None,
             )
         )
     do_deactivate_specialist(made[-1], actor=None)

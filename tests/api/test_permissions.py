@@ -18,8 +18,14 @@ from servicehub.org.models import Organisation, Site
 from servicehub.people.models import Specialist
 
 PERSONAS = [
-    "director", "site_manager", "delivery_lead", "resource_manager", "recruiter", "specialist",
-    "client_a", "client_b",
+    "director",
+    "site_manager",
+    "delivery_lead",
+    "resource_manager",
+    "recruiter",
+    "specialist",
+    "client_a",
+    "client_b",
 ]
 
 LISTS: list[tuple[str, type[models.Model]]] = [
@@ -96,7 +102,9 @@ def test_the_world_as_each_persona_sees_it(api_get: Any, world: Any, personas: d
     assert ids(api_get("client_a", "/price-lists/")) == {world.price_list_a.pk}
     assert ids(api_get("client_b", "/price-lists/")) == {world.price_list_b.pk}
     assert ids(api_get("client_a", "/organisations/")) == {
-        world.client_a.pk, world.client_a_unit.pk, world.provider.pk,
+        world.client_a.pk,
+        world.client_a_unit.pk,
+        world.provider.pk,
     }
     assert ids(api_get("client_b", "/organisations/")) == {world.client_b.pk, world.provider.pk}
 
@@ -130,9 +138,15 @@ def test_client_as_contract_list_holds_its_organisation_and_business_unit_contra
     api_get: Any, world: Any, personas: dict[str, User]
 ) -> None:
     own = do_create_contract(
-        reference="CA-2", title="Contract A head office", provider=world.provider, client=world.client_a,
-        serving_sites=[world.casablanca], price_list_version=world.price_list_a.versions.get(),
-        starts_on=world.contract_a.starts_on, ends_on=world.contract_a.ends_on, actor=None,
+        reference="CA-2",
+        title="Contract A head office",
+        provider=world.provider,
+        client=world.client_a,
+        serving_sites=[world.casablanca],
+        price_list_version=world.price_list_a.versions.get(),
+        starts_on=world.contract_a.starts_on,
+        ends_on=world.contract_a.ends_on,
+        actor=None,
     )
     response = api_get("client_a", "/contracts/")
     items = response.json()["items"]
@@ -148,8 +162,10 @@ def test_a_clients_price_list_shows_only_the_versions_its_contracts_use(
 ) -> None:
     price_list = world.price_list_a
     do_publish_price_list_version(
-        price_list, valid_from=price_list.versions.get().valid_from.replace(year=2027),
-        prices={(world.work_unit_a, Complexity.SIMPLE): Decimal("1100.00")}, actor=None,
+        price_list,
+        valid_from=price_list.versions.get().valid_from.replace(year=2027),
+        prices={(world.work_unit_a, Complexity.SIMPLE): Decimal("1100.00")},
+        actor=None,
     )
     assert PriceListVersion.objects.filter(price_list=price_list).count() == 2
 

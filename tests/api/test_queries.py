@@ -60,36 +60,67 @@ def grow(world: Any, n: int = 12) -> None:
     )
     for i in range(n):
         specialist = do_create_specialist(
-            employee_number=f"G{i:03d}", first_name="Yasmine", last_name=f"Growth {i}",
-            site=world.rabat if i % 2 else world.casablanca, role=Role.ARCHITECT, grade=grade,
-            hourly_cost=Decimal("200.00"), cost_currency=Currency.MAD, hired_on=dt.date(2022, 3, 1),
-            skills={skill: 2 for skill in skills}, actor=None,
+            employee_number=f"G{i:03d}",
+            first_name="Yasmine",
+            last_name=f"Growth {i}",
+            site=world.rabat if i % 2 else world.casablanca,
+            role=Role.ARCHITECT,
+            grade=grade,
+            hourly_cost=Decimal("200.00"),
+            cost_currency=Currency.MAD,
+            hired_on=dt.date(2022, 3, 1),
+            skills={skill: 2 for skill in skills},
+            actor=None,
         )
         assert specialist.pk
         unit_org = do_create_organisation(
-            name=f"Client A unit {i}", code=f"client-a-unit-{i}", kind=OrganisationKind.BUSINESS_UNIT,
-            parent=world.client_a, actor=None,
+            name=f"Client A unit {i}",
+            code=f"client-a-unit-{i}",
+            kind=OrganisationKind.BUSINESS_UNIT,
+            parent=world.client_a,
+            actor=None,
         )
         contract = do_create_contract(
-            reference=f"CA-G{i:02d}", title=f"Growth {i}", provider=world.provider, client=unit_org,
-            serving_sites=[world.rabat, world.casablanca], price_list_version=version,
-            starts_on=dt.date(2026, 6, 1), ends_on=dt.date(2027, 5, 31), actor=None,
+            reference=f"CA-G{i:02d}",
+            title=f"Growth {i}",
+            provider=world.provider,
+            client=unit_org,
+            serving_sites=[world.rabat, world.casablanca],
+            price_list_version=version,
+            starts_on=dt.date(2026, 6, 1),
+            ends_on=dt.date(2027, 5, 31),
+            actor=None,
         )
         for j in range(2):
             do_add_purchase_order(
-                contract, number=f"PO-{i}-{j}", amount=Decimal("1000.00"), issued_on=dt.date(2026, 6, 1 + j),
-                valid_until=dt.date(2026, 12, 31), actor=None,
+                contract,
+                number=f"PO-{i}-{j}",
+                amount=Decimal("1000.00"),
+                issued_on=dt.date(2026, 6, 1 + j),
+                valid_until=dt.date(2026, 12, 31),
+                actor=None,
             )
             do_define_service_level(
-                contract, code=f"sl-{j}", name=f"Level {j}", kind=ServiceLevelKind.ON_TIME_DELIVERY,
-                comparison=Comparison.AT_LEAST, threshold=Decimal("95"), unit=MeasureUnit.PERCENT,
-                window=MeasurementWindow.MONTHLY, penalty_percent=Decimal("1"),
-                penalty_cap_percent=Decimal("5"), actor=None,
+                contract,
+                code=f"sl-{j}",
+                name=f"Level {j}",
+                kind=ServiceLevelKind.ON_TIME_DELIVERY,
+                comparison=Comparison.AT_LEAST,
+                threshold=Decimal("95"),
+                unit=MeasureUnit.PERCENT,
+                window=MeasurementWindow.MONTHLY,
+                penalty_percent=Decimal("1"),
+                penalty_cap_percent=Decimal("5"),
+                actor=None,
             )
         for j in range(2):
             do_add_purchase_order(
-                world.contract_a, number=f"PO-A-{i}-{j}", amount=Decimal("10.00"),
-                issued_on=dt.date(2026, 2, 1), valid_until=dt.date(2026, 12, 31), actor=None,
+                world.contract_a,
+                number=f"PO-A-{i}-{j}",
+                amount=Decimal("10.00"),
+                issued_on=dt.date(2026, 2, 1),
+                valid_until=dt.date(2026, 12, 31),
+                actor=None,
             )
     for skill in skills:
         do_set_specialist_skill(world.specialist_rabat, skill=skill, level=3, actor=None)

@@ -20,7 +20,9 @@ needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU g
 def _statistics(po: Path) -> str:
     result = subprocess.run(
         ["msgfmt", "--check-format", "--statistics", "-o", os.devnull, str(po)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stderr.strip()
 
@@ -38,8 +40,22 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path: Path) -> None:
     shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "--ignore", "*/migrations/*", "--no-obsolete"],
-        cwd=copy, env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "fr",
+            "--ignore",
+            "*/migrations/*",
+            "--no-obsolete",
+        ],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     stats = _statistics(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po")
     assert re.fullmatch(r"\d+ translated messages?\.", stats), f"run makemessages and translate: {stats}"

@@ -58,8 +58,17 @@ def roster_digest() -> str:
     rows = [
         "|".join(str(value) for value in row) + "|" + ",".join(sorted(skills.get(row[0], [])))
         for row in Specialist.objects.order_by("employee_number").values_list(
-            "employee_number", "first_name", "last_name", "site__code", "role", "grade__code",
-            "hourly_cost", "hired_on", "school__code", "weekly_hours", "active",
+            "employee_number",
+            "first_name",
+            "last_name",
+            "site__code",
+            "role",
+            "grade__code",
+            "hourly_cost",
+            "hired_on",
+            "school__code",
+            "weekly_hours",
+            "active",
         )
     ]
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
@@ -151,7 +160,8 @@ def test_every_specialist_is_plausible(demo: DemoRun, db: None) -> None:
     assert set(Specialist.objects.values_list("school__kind", flat=True)) == {OrganisationKind.SCHOOL}
     # Cost follows grade: each grade's cheapest specialist costs more than the grade below's dearest.
     ranges = list(
-        Specialist.objects.values("grade__rank").annotate(low=Min("hourly_cost"), high=Max("hourly_cost"))
+        Specialist.objects.values("grade__rank")
+        .annotate(low=Min("hourly_cost"), high=Max("hourly_cost"))
         .order_by("grade__rank")
     )
     assert len(ranges) == 5
@@ -211,7 +221,8 @@ def test_clients_see_only_their_own_tree(demo: DemoRun, db: None) -> None:
     assert set(Contract.objects.restrict(maroc).values_list("client__code", flat=True)) == {"orange-maroc"}
     assert set(Contract.objects.restrict(ci).values_list("client__code", flat=True)) == {"orange-ci"}
     assert set(Contract.objects.restrict(groupe).values_list("client__code", flat=True)) == {
-        "orange-sa-experience", "orange-sa-money"
+        "orange-sa-experience",
+        "orange-sa-money",
     }
     seen_by_ci = set(Organisation.objects.restrict(ci).values_list("code", flat=True))
     assert seen_by_ci == {"orange-ci", "sofrecom"}  # its own organisation and the provider serving it

@@ -37,20 +37,24 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "int_from_float": lambda ctx: _("Enter a whole number."),
     "decimal_parsing": lambda ctx: _("Enter a number."),
     "float_parsing": lambda ctx: _("Enter a number."),
-    "greater_than_equal": lambda ctx: _("Ensure this value is greater than or equal to %(limit_value)s.")
-    % _between(ctx, "ge"),
-    "less_than_equal": lambda ctx: _("Ensure this value is less than or equal to %(limit_value)s.")
-    % _between(ctx, "le"),
+    "greater_than_equal": lambda ctx: (
+        _("Ensure this value is greater than or equal to %(limit_value)s.") % _between(ctx, "ge")
+    ),
+    "less_than_equal": lambda ctx: (
+        _("Ensure this value is less than or equal to %(limit_value)s.") % _between(ctx, "le")
+    ),
     "date_parsing": lambda ctx: _("Enter a valid date."),
     "date_from_datetime_parsing": lambda ctx: _("Enter a valid date."),
     "bool_parsing": lambda ctx: _("Enter true or false."),
     "bool_type": lambda ctx: _("Enter true or false."),
     "enum": lambda ctx: _("Choose one of: %(choices)s.") % _choices(ctx),
     "literal_error": lambda ctx: _("Choose one of: %(choices)s.") % _choices(ctx),
-    "string_too_long": lambda ctx: _("Enter at most %(max_length)s characters.")
-    % {"max_length": ctx.get("max_length", "")},
-    "string_too_short": lambda ctx: _("Enter at least %(min_length)s characters.")
-    % {"min_length": ctx.get("min_length", "")},
+    "string_too_long": lambda ctx: (
+        _("Enter at most %(max_length)s characters.") % {"max_length": ctx.get("max_length", "")}
+    ),
+    "string_too_short": lambda ctx: (
+        _("Enter at least %(min_length)s characters.") % {"min_length": ctx.get("min_length", "")}
+    ),
     "json_invalid": lambda ctx: _("The request body is not valid JSON."),
 }
 

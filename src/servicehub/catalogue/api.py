@@ -32,6 +32,7 @@ _GRADE_ORDER = {grade.value: i for i, grade in enumerate(Complexity)}
 
 # --- work units ------------------------------------------------------------------------------------------
 
+
 class ServiceLineRef(Schema):
     id: int
     code: str
@@ -90,6 +91,7 @@ def get_work_unit(request: HttpRequest, work_unit_id: ObjectId) -> WorkUnit:
 
 
 # --- price lists -----------------------------------------------------------------------------------------
+
 
 class PricedWorkUnitRef(Schema):
     id: int

@@ -25,7 +25,9 @@ class NavItem:
     def covers(self, view_name: str) -> bool:
         """The item is the current section: its list page or one of the pages under it (detail…)."""
         section = self.url_name.removesuffix("-list")
-        return view_name == self.url_name or (section != self.url_name and view_name.startswith(f"{section}-"))
+        return view_name == self.url_name or (
+            section != self.url_name and view_name.startswith(f"{section}-")
+        )
 
 
 _ALL = frozenset(Persona.values)

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from servicehub.core.audit import current_request_id, record_change
 from servicehub.core.choices import AuditEvent
+from servicehub.core.middleware import TIMEZONE_SESSION_KEY, timezone_name_for
 from servicehub.core.models import AuditLog, User
 
 
@@ -17,6 +18,10 @@ from servicehub.core.models import AuditLog, User
 def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     with transaction.atomic():
         record_change(user, user, AuditEvent.USER_LOGGED_IN)
+    session = getattr(request, "session", None)
+    if session is not None:
+        # Decided once per sign-in; the middleware falls back to the same rule for older sessions.
+        session[TIMEZONE_SESSION_KEY] = timezone_name_for(user)
 
 
 @receiver(user_logged_out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ class RestrictedQuerySet(models.QuerySet[M]):
             return self.none()
         if action not in Action.__members__.values():
             raise ValueError(f"unknown action {action!r}")
-        return self.scope(user, Action(action))  # type: ignore[arg-type]
+        return self.scope(user, Action(action))
 
     def scope(self, user: User, action: Action) -> models.QuerySet[M]:
         """Rows `user` may reach for `action`. Subclasses must say; none by default."""
@@ -68,7 +68,7 @@ def client_organisation_ids(user: User) -> list[int]:
     while frontier:
         frontier = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         ids = ids + frontier
-    user._client_org_ids = ids  # type: ignore[union-attr]
+    user._client_org_ids = ids  # type: ignore[attr-defined]
     return ids
 
 
@@ -78,7 +78,7 @@ def get_visible_or_404(
     manager: Any = queryset
     try:
         obj: M = manager.restrict(user, Action.VIEW).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):
         raise Http404(_("No such object, or you may not see it.")) from None
     if action != Action.VIEW and not manager.restrict(user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied(_("You may see this object but not change it."))

@@ -178,8 +178,10 @@ class _Builder:
     def organisations(self) -> dict[str, Organisation]:
         specs = [
             *ORGANISATIONS,
-            *(OrganisationSpec(code, name, OrganisationKind.SCHOOL, country="MA", city=city)
-              for code, name, city in SCHOOLS),
+            *(
+                OrganisationSpec(code, name, OrganisationKind.SCHOOL, country="MA", city=city)
+                for code, name, city in SCHOOLS
+            ),
         ]
         orgs: dict[str, Organisation] = Organisation.objects.in_bulk(
             [s.code for s in specs], field_name="code"
@@ -372,8 +374,9 @@ class _Builder:
         )
         published = {
             (v.price_list.code, v.valid_from): v
-            for v in PriceListVersion.objects.filter(price_list__code__in=[p.code for p in PRICE_LISTS])
-            .select_related("price_list")
+            for v in PriceListVersion.objects.filter(
+                price_list__code__in=[p.code for p in PRICE_LISTS]
+            ).select_related("price_list")
         }
         versions: dict[tuple[str, int], PriceListVersion] = {}
         for spec in PRICE_LISTS:

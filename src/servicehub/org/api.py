@@ -18,6 +18,7 @@ router = Router(tags=["organisations and sites"])
 
 # --- organisations ---------------------------------------------------------------------------------------
 
+
 class OrganisationOut(Schema):
     id: int
     code: str
@@ -59,6 +60,7 @@ def get_organisation(request: HttpRequest, organisation_id: ObjectId) -> Organis
 
 
 # --- sites -----------------------------------------------------------------------------------------------
+
 
 class SiteOut(Schema):
     id: int

@@ -97,8 +97,16 @@ class SpecialistQuery(PageParams):
     active: bool | None = Field(None, description="true: still employed; false: left. Both when absent.")
     q: str | None = Field(None, max_length=100, description="Words to find in the name or employee number.")
     sort: Literal[
-        "name", "-name", "employee_number", "-employee_number", "hired_on", "-hired_on",
-        "role", "-role", "site", "-site",
+        "name",
+        "-name",
+        "employee_number",
+        "-employee_number",
+        "hired_on",
+        "-hired_on",
+        "role",
+        "-role",
+        "site",
+        "-site",
     ] = "name"
 
 

@@ -64,7 +64,9 @@ class Specialist(TimeStampedModel):
     grade = models.ForeignKey(
         Grade, verbose_name=_("grade"), on_delete=models.PROTECT, related_name="specialists"
     )
-    skills = models.ManyToManyField(Skill, through="SpecialistSkill", related_name="specialists")
+    skills: models.ManyToManyField[Skill, SpecialistSkill] = models.ManyToManyField(
+        Skill, through="SpecialistSkill", related_name="specialists"
+    )
     weekly_hours = models.DecimalField(
         _("weekly hours"),
         max_digits=4,

@@ -32,9 +32,10 @@ class Command(BaseCommand):
         else:
             report = build_demo(seed, stdout=self.stdout if options["verbosity"] > 1 else None)
             if report.anything_created:
-                self.stdout.write(_("Demo loaded (seed %(seed)s) in %(seconds).1f s:") % {
-                    "seed": seed, "seconds": report.seconds
-                })
+                self.stdout.write(
+                    _("Demo loaded (seed %(seed)s) in %(seconds).1f s:")
+                    % {"seed": seed, "seconds": report.seconds}
+                )
                 for what, count in report.lines():
                     self.stdout.write(f"  {count:>6}  {what}")
                 self.stdout.write(f"  {report.audit_rows:>6}  " + _("audit log entries"))
