@@ -14,47 +14,39 @@ if TYPE_CHECKING:
 _CATALOGUE_EDITORS = (Persona.DIRECTOR, Persona.DELIVERY_LEAD)
 
 
-class ServiceLineQuerySet(RestrictedQuerySet[Any]):
+class _CatalogueQuerySet(RestrictedQuerySet[Any]):
+    """Provider staff see their provider's catalogue; a client sees only what its contracts price.
+
+    Subclasses name the lookup from the row to its provider and to the clients of the
+    contracts whose price-list version prices it.
+    """
+
+    provider_lookup: str
+    client_lookup: str
+
     def scope(self, user: User, action: Action) -> QuerySet[Any]:
         if is_client(user):
             if action is Action.VIEW:
-                return self.filter(
-                    work_units__prices__version__contracts__client_id__in=client_organisation_ids(user)
-                ).distinct()
+                return self.filter(**{f"{self.client_lookup}__in": client_organisation_ids(user)}).distinct()
             return self.none()
-        mine = self.filter(provider_id=user.organisation_id)
         if action is Action.VIEW or persona_in(user, *_CATALOGUE_EDITORS):
-            return mine
+            return self.filter(**{self.provider_lookup: user.organisation_id})
         return self.none()
 
 
-class WorkUnitQuerySet(RestrictedQuerySet[Any]):
-    def scope(self, user: User, action: Action) -> QuerySet[Any]:
-        if is_client(user):
-            if action is Action.VIEW:
-                # Only the work units priced in a version that one of its contracts uses.
-                return self.filter(
-                    prices__version__contracts__client_id__in=client_organisation_ids(user)
-                ).distinct()
-            return self.none()
-        mine = self.filter(service_line__provider_id=user.organisation_id)
-        if action is Action.VIEW or persona_in(user, *_CATALOGUE_EDITORS):
-            return mine
-        return self.none()
+class ServiceLineQuerySet(_CatalogueQuerySet):
+    provider_lookup = "provider_id"
+    client_lookup = "work_units__prices__version__contracts__client_id"
 
 
-class PriceListQuerySet(RestrictedQuerySet[Any]):
-    def scope(self, user: User, action: Action) -> QuerySet[Any]:
-        if is_client(user):
-            if action is Action.VIEW:
-                return self.filter(
-                    versions__contracts__client_id__in=client_organisation_ids(user)
-                ).distinct()
-            return self.none()
-        mine = self.filter(provider_id=user.organisation_id)
-        if action is Action.VIEW or persona_in(user, *_CATALOGUE_EDITORS):
-            return mine
-        return self.none()
+class WorkUnitQuerySet(_CatalogueQuerySet):
+    provider_lookup = "service_line__provider_id"
+    client_lookup = "prices__version__contracts__client_id"
+
+
+class PriceListQuerySet(_CatalogueQuerySet):
+    provider_lookup = "provider_id"
+    client_lookup = "versions__contracts__client_id"
 
 
 class PriceListVersionQuerySet(RestrictedQuerySet[Any]):
