@@ -22,4 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as exc:
         print(f"servicehub: configuration error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # Output piped into `head` or a pager that quit early: not an error of ours.
+        sys.stderr.close()
+        return 0
     return 0
