@@ -69,7 +69,15 @@ def test_wrong_password_is_refused_politely(client: Client, personas: dict[str, 
     [
         (
             "director",
-            ["Accueil", "Sites", "Spécialistes", f"Unités d{APOS}œuvre", "Grilles tarifaires", "Contrats"],
+            [
+                "Accueil",
+                "Sites",
+                "Spécialistes",
+                f"Unités d{APOS}œuvre",
+                "Grilles tarifaires",
+                "Contrats",
+                f"Journal d{APOS}audit",
+            ],
         ),
         ("specialist", ["Accueil", "Sites", "Spécialistes", f"Unités d{APOS}œuvre", "Contrats"]),
         ("client_a", ["Accueil", "Sites", f"Unités d{APOS}œuvre", "Grilles tarifaires", "Contrats"]),

@@ -59,3 +59,13 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path: Path) -> None:
     )
     stats = _statistics(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po")
     assert re.fullmatch(r"\d+ translated messages?\.", stats), f"run makemessages and translate: {stats}"
+
+
+def test_translation_functions_go_by_names_makemessages_knows() -> None:
+    # makemessages extracts _(), gettext(), gettext_lazy()…; a string marked through any
+    # other alias would silently stay out of the catalogue.
+    alias = re.compile(r"import\s+(?:n?gettext|pgettext|n?gettext_lazy|pgettext_lazy)\s+as\s+(?!_\b)\w+")
+    offenders = [
+        str(p.relative_to(SRC)) for p in SRC.rglob("*.py") if alias.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

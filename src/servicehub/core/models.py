@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from servicehub.core.choices import CLIENT_PERSONAS, PROVIDER_PERSONAS, AuditEvent, Persona
+from servicehub.core.tenancy import Action, RestrictedQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -63,7 +64,13 @@ class User(AbstractUser):
         return self.persona in CLIENT_PERSONAS
 
 
-class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+class AuditLogQuerySet(RestrictedQuerySet["AuditLog"]):
+    def scope(self, user: User, action: Action) -> models.QuerySet[AuditLog]:
+        # Reading only: the director reviews every change; nobody may change the log.
+        if action is Action.VIEW and user.persona == Persona.DIRECTOR:
+            return self.all()
+        return self.none()
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("the audit log is append-only")
 

@@ -1,14 +1,14 @@
-"""Home page, access tokens, error pages."""
+"""Home page, access tokens, the audit log, error pages."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -16,9 +16,12 @@ from django.views.decorators.http import require_http_methods
 
 from servicehub.api.actions import do_issue_token, do_revoke_token
 from servicehub.api.models import AccessToken
+from servicehub.core.choices import AuditEvent, Persona
 from servicehub.core.forms import AccessTokenForm
 from servicehub.core.home import home_for
 from servicehub.core.http import AuthenticatedRequest
+from servicehub.core.lists import Column, ListFilter, ListSpec, choices_from_enum, render_list
+from servicehub.core.models import AuditLog
 from servicehub.core.tenancy import get_visible_or_404
 
 
@@ -85,3 +88,34 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors and no database: whatever failed may fail again.
     template = loader.get_template("core/errors/500.html")
     return HttpResponseServerError(template.render({"LANGUAGE_CODE": get_language()}))
+
+
+AUDIT_LIST = ListSpec(
+    columns=[
+        Column("at", gettext_lazy("When"), ("at", "id")),
+        Column("actor", gettext_lazy("Who"), ("actor_label",)),
+        Column("event", gettext_lazy("Event"), ("event",)),
+        Column("object", gettext_lazy("Object"), ("object_type", "object_id")),
+        Column("changes", gettext_lazy("Changes")),
+    ],
+    search_fields=["actor_label", "object_repr", "request_id"],
+    default_sort="-at",
+    template_name="core/audit_list.html",
+    partial_template_name="core/_audit_results.html",
+    search_label=gettext_lazy("Search by person, object or request id"),
+    empty_title=gettext_lazy("No change recorded yet"),
+    empty_hint=gettext_lazy(
+        "Every change made through servicehub is recorded here, with who made it and when."
+    ),
+)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+    """The change log, read-only: the director reads it; others get the 404 of a missing page."""
+    if request.user.persona != Persona.DIRECTOR:
+        raise Http404(_("No such page."))
+    entries = AuditLog.objects.restrict(request.user, "view")
+    filters = [ListFilter("event", gettext_lazy("Event"), "event", choices_from_enum(AuditEvent.choices))]
+    return render_list(request, entries.select_related("actor"), AUDIT_LIST, filters=filters)
