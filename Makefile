@@ -42,6 +42,7 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
 
 clean:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
 from servicehub.env import env_int, env_str
@@ -38,7 +39,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
-        self.stdout.write(f"servicehub on http://{host}:{port}/ — Ctrl+C to stop")
+        self.stdout.write(
+            _("servicehub is serving on http://%(host)s:%(port)s/ (Ctrl+C to stop)")
+            % {"host": host, "port": port}
+        )
         _Server(
             {
                 "bind": f"{host}:{port}",
