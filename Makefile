@@ -29,7 +29,7 @@ install-dev: $(VENV)/.dev-deps messages
 # Translations are compiled at install time from the committed .po files (needs GNU gettext's msgfmt).
 messages: $(VENV)/.run-deps
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)"; exit 1; }
-	cd src/servicehub && ../../$(BIN)/servicehub compilemessages --verbosity 0
+	cd src/servicehub && $(abspath $(BIN))/servicehub compilemessages --verbosity 0
 
 run: install
 	$(BIN)/servicehub migrate --noinput --verbosity 0
