@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "servicehub.people",
     "servicehub.catalogue",
     "servicehub.contracts",
+    "servicehub.demands",
     "servicehub.api",
     "servicehub.demo",
 ]

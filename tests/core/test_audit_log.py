@@ -27,6 +27,9 @@ from servicehub.contracts.choices import Comparison, MeasurementWindow, MeasureU
 from servicehub.core.actions import do_create_user
 from servicehub.core.choices import AuditEvent, Currency, Persona
 from servicehub.core.models import AuditLog, User
+from servicehub.demands import actions as demands
+from servicehub.demands.actions import LineInput
+from servicehub.demands.models import Demand
 from servicehub.org.actions import (
     do_create_organisation,
     do_create_programme,
@@ -52,6 +55,7 @@ ACTION_MODULES = [
     "servicehub.catalogue.actions",
     "servicehub.contracts.actions",
     "servicehub.api.actions",
+    "servicehub.demands.actions",
 ]
 
 D = dt.date(2026, 3, 2)
@@ -224,9 +228,103 @@ def _cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], Any], A
             AuditEvent.SERVICE_LEVEL_DEFINED,
         ),
         "do_issue_token": (lambda: do_issue_token(name="ci", actor=director), AuditEvent.TOKEN_ISSUED),
+        **_demand_cases(w, u),
         "do_revoke_token": (
             lambda: do_revoke_token(do_issue_token(name="old", actor=director)[0], actor=director),
             AuditEvent.TOKEN_REVOKED,
+        ),
+    }
+
+
+def _demand_in(w: World, *steps: str) -> Demand:
+    demand = demands.do_create_demand(
+        w.contract_a, title="t", lines=[LineInput(w.work_unit_a, Complexity.SIMPLE, Decimal("1"))], actor=None
+    )
+    for step in steps:
+        {
+            "submit": lambda: demands.do_submit_demand(demand, actor=None),
+            "quote": lambda: demands.do_quote_demand(demand, actor=None, quoted_on=D),
+            "order": lambda: demands.do_order_demand(demand, actor=None),
+            "plan": lambda: demands.do_plan_demand(demand, site=w.rabat, committed_on=D, actor=None),
+            "start": lambda: demands.do_start_demand(demand, actor=None),
+            "deliver": lambda: demands.do_deliver_demand(demand, actor=None),
+            "reject": lambda: demands.do_reject_delivery(demand, actor=None, reason="r"),
+        }[step]()
+    return demand
+
+
+def _approver(w: World) -> User:
+    return do_create_user(
+        username="approver",
+        password=PASSWORD,
+        persona=Persona.CLIENT_APPROVER,
+        organisation=w.client_a,
+        actor=None,
+    )
+
+
+def _demand_cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], Any], AuditEvent]]:
+    lead, client = u["delivery_lead"], u["client_a"]
+    director = u["director"]
+    before_order = ("submit", "quote")
+    delivered = ("submit", "quote", "order", "plan", "start", "deliver")
+    return {
+        "do_create_demand": (
+            lambda: demands.do_create_demand(
+                w.contract_a,
+                title="t",
+                lines=[LineInput(w.work_unit_a, Complexity.SIMPLE, Decimal("1"))],
+                actor=client,
+            ),
+            AuditEvent.DEMAND_CREATED,
+        ),
+        "do_submit_demand": (
+            lambda: demands.do_submit_demand(_demand_in(w), actor=client),
+            AuditEvent.DEMAND_SUBMITTED,
+        ),
+        "do_quote_demand": (
+            lambda: demands.do_quote_demand(_demand_in(w, "submit"), actor=lead, quoted_on=D).demand,
+            AuditEvent.DEMAND_QUOTED,
+        ),
+        "do_order_demand": (
+            lambda: demands.do_order_demand(_demand_in(w, *before_order), actor=director).demand,
+            AuditEvent.DEMAND_ORDERED,
+        ),
+        "do_plan_demand": (
+            lambda: demands.do_plan_demand(
+                _demand_in(w, *before_order, "order"), site=w.rabat, committed_on=D, actor=lead
+            ),
+            AuditEvent.DEMAND_PLANNED,
+        ),
+        "do_start_demand": (
+            lambda: demands.do_start_demand(_demand_in(w, *before_order, "order", "plan"), actor=lead),
+            AuditEvent.DEMAND_STARTED,
+        ),
+        "do_deliver_demand": (
+            lambda: (
+                demands.do_deliver_demand(
+                    _demand_in(w, *before_order, "order", "plan", "start"), actor=lead
+                ).demand
+            ),
+            AuditEvent.DEMAND_DELIVERED,
+        ),
+        "do_accept_delivery": (
+            lambda: demands.do_accept_delivery(_demand_in(w, *delivered), actor=_approver(w)).demand,
+            AuditEvent.DEMAND_ACCEPTED,
+        ),
+        "do_reject_delivery": (
+            lambda: (
+                demands.do_reject_delivery(_demand_in(w, *delivered), actor=_approver(w), reason="no").demand
+            ),
+            AuditEvent.DEMAND_REJECTED,
+        ),
+        "do_start_rework": (
+            lambda: demands.do_start_rework(_demand_in(w, *delivered, "reject"), actor=lead),
+            AuditEvent.DEMAND_REWORK,
+        ),
+        "do_cancel_demand": (
+            lambda: demands.do_cancel_demand(_demand_in(w), actor=client, reason="no"),
+            AuditEvent.DEMAND_CANCELLED,
         ),
     }
 
@@ -259,6 +357,8 @@ def test_action_writes_its_audit_row(world: World, personas: dict[str, User], na
     assert row.actor is not None and row.actor_label == row.actor.username
     obj = result[0] if isinstance(result, tuple) else result
     assert row.object_type in {obj._meta.label_lower, "catalogue.pricelist", "people.specialist"}
+    if row.object_type == "demands.demand":
+        assert row.object_id == str(obj.pk)
 
 
 def test_refused_action_leaves_no_row_and_no_object(world: World, personas: dict[str, User]) -> None:

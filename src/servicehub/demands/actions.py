@@ -1,0 +1,461 @@
+"""The demand lifecycle. Every transition is an action: permission, state check, timeline and audit row.
+
+draft → submitted → quoted → ordered → planned → in progress → delivered → accepted
+                                                     ↑            ↓
+                                                  rework ←── rejected
+draft, submitted and quoted may be cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehub.catalogue.choices import Complexity
+from servicehub.catalogue.models import Price, PriceListVersion, WorkUnit, WorkUnitEffort
+from servicehub.contracts.models import Contract, PurchaseOrder
+from servicehub.core.audit import record_change
+from servicehub.core.choices import AuditEvent, Persona
+from servicehub.core.models import User
+from servicehub.core.tenancy import get_visible_or_404
+from servicehub.demands.choices import Decision, DemandState
+from servicehub.demands.models import Delivery, Demand, DemandEvent, DemandLine, Quote, QuoteLine
+from servicehub.org.models import Site
+
+CENT = Decimal("0.01")
+# Share of a purchase order past which ordering warns that it is running out.
+PO_WARNING_SHARE = Decimal("0.80")
+
+_CLIENTS = frozenset({Persona.CLIENT_REQUESTER, Persona.CLIENT_APPROVER})
+_LEADS = frozenset({Persona.DELIVERY_LEAD, Persona.DIRECTOR})
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[DemandState]
+    target: DemandState
+    personas: frozenset[Persona]
+    event: AuditEvent
+
+
+S = DemandState
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(frozenset({S.DRAFT}), S.SUBMITTED, _CLIENTS | _LEADS, AuditEvent.DEMAND_SUBMITTED),
+    # Quoting again while quoted makes a new version of the quote.
+    "quote": Transition(frozenset({S.SUBMITTED, S.QUOTED}), S.QUOTED, _LEADS, AuditEvent.DEMAND_QUOTED),
+    "order": Transition(
+        frozenset({S.QUOTED}),
+        S.ORDERED,
+        frozenset({Persona.CLIENT_APPROVER, Persona.DIRECTOR}),
+        AuditEvent.DEMAND_ORDERED,
+    ),
+    "plan": Transition(
+        frozenset({S.ORDERED}), S.PLANNED, _LEADS | {Persona.RESOURCE_MANAGER}, AuditEvent.DEMAND_PLANNED
+    ),
+    "start": Transition(
+        frozenset({S.PLANNED}), S.IN_PROGRESS, _LEADS | {Persona.SPECIALIST}, AuditEvent.DEMAND_STARTED
+    ),
+    "deliver": Transition(
+        frozenset({S.IN_PROGRESS, S.REWORK}), S.DELIVERED, _LEADS, AuditEvent.DEMAND_DELIVERED
+    ),
+    "accept": Transition(
+        frozenset({S.DELIVERED}), S.ACCEPTED, frozenset({Persona.CLIENT_APPROVER}), AuditEvent.DEMAND_ACCEPTED
+    ),
+    "reject": Transition(
+        frozenset({S.DELIVERED}), S.REJECTED, frozenset({Persona.CLIENT_APPROVER}), AuditEvent.DEMAND_REJECTED
+    ),
+    "rework": Transition(frozenset({S.REJECTED}), S.REWORK, _LEADS, AuditEvent.DEMAND_REWORK),
+    "cancel": Transition(
+        frozenset({S.DRAFT, S.SUBMITTED, S.QUOTED}),
+        S.CANCELLED,
+        _CLIENTS | _LEADS,
+        AuditEvent.DEMAND_CANCELLED,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class LineInput:
+    work_unit: WorkUnit
+    complexity: Complexity
+    quantity: Decimal
+
+
+@dataclass
+class OrderResult:
+    demand: Demand
+    warnings: list[str] = field(default_factory=list)
+
+
+def allowed_transitions(demand: Demand, user: User) -> list[str]:
+    """The transitions `user` may make on `demand` now (for buttons and API hints)."""
+    return [
+        name for name, t in TRANSITIONS.items() if demand.state in t.sources and user.persona in t.personas
+    ]
+
+
+def _visible(demand: Demand, actor: User | None) -> Demand:
+    """The demand locked for the action; a demand the actor may not see is a 404, before any other check."""
+    if actor is None:
+        locked: Demand = Demand.objects.select_for_update().get(pk=demand.pk)
+        return locked
+    visible: Demand = get_visible_or_404(actor, Demand.objects.select_for_update(), pk=demand.pk)
+    return visible
+
+
+def _transition(
+    demand: Demand, name: str, *, actor: User | None, note: str = "", extra: dict[str, Any] | None = None
+) -> Demand:
+    """Lock the demand, check who and from where, move it, write the timeline and the audit row."""
+    rule = TRANSITIONS[name]
+    demand = _visible(demand, actor)
+    if actor is not None and actor.persona not in rule.personas:
+        raise PermissionDenied(
+            _("As %(persona)s you may not do this on a demand.") % {"persona": Persona(actor.persona).label}
+        )
+    if demand.state not in rule.sources:
+        raise ValidationError(
+            {
+                "state": _("A demand that is “%(state)s” cannot become “%(target)s”.")
+                % {"state": DemandState(demand.state).label, "target": rule.target.label}
+            }
+        )
+    before = demand.state
+    now = timezone.now()
+    demand.state = rule.target
+    demand.state_changed_at = now
+    for attr, value in (extra or {}).items():
+        setattr(demand, attr, value)
+    demand.save()
+    DemandEvent.objects.create(
+        demand=demand, at=now, actor=actor, from_state=before, to_state=rule.target, note=note
+    )
+    record_change(
+        actor,
+        demand,
+        rule.event,
+        before={"state": before},
+        after={"state": rule.target, **{k: _plain(v) for k, v in (extra or {}).items()}},
+    )
+    return demand
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal | dt.date):
+        return str(value)
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+@transaction.atomic
+def do_create_demand(
+    contract: Contract,
+    *,
+    title: str,
+    lines: Sequence[LineInput],
+    description: str = "",
+    desired_on: dt.date | None = None,
+    actor: User | None,
+) -> Demand:
+    if actor is not None:
+        contract = get_visible_or_404(actor, Contract.objects.all(), pk=contract.pk)
+        if actor.persona not in TRANSITIONS["submit"].personas:
+            raise PermissionDenied(_("Only the client or a delivery lead may open a demand."))
+    if not lines:
+        raise ValidationError({"lines": _("Ask for at least one work unit.")})
+    priced = set(
+        Price.objects.filter(version__price_list_id=contract.price_list_version.price_list_id).values_list(
+            "work_unit_id", "complexity"
+        )
+    )
+    for line in lines:
+        if (line.work_unit.pk, line.complexity) not in priced:
+            raise ValidationError(
+                {
+                    "lines": _("%(unit)s (%(grade)s) is not in this contract's catalogue.")
+                    % {"unit": line.work_unit.code, "grade": Complexity(line.complexity).label}
+                }
+            )
+    created_at = timezone.now()
+    demand = Demand(
+        contract=contract,
+        reference=f"new-{uuid.uuid4().hex[:20]}",
+        title=title.strip(),
+        description=description,
+        desired_on=desired_on,
+        requested_by=actor,
+        currency=contract.currency,
+        state=DemandState.DRAFT,
+        state_changed_at=created_at,
+    )
+    demand.full_clean(exclude=["reference"])
+    demand.save()
+    # The reference comes from the row id: unique without a counter to lock.
+    demand.reference = f"DEM-{demand.pk:06d}"
+    demand.save(update_fields=["reference"])
+    for line in lines:
+        row = DemandLine(
+            demand=demand, work_unit=line.work_unit, complexity=line.complexity, quantity=line.quantity
+        )
+        row.full_clean()
+        row.save()
+    DemandEvent.objects.create(
+        demand=demand, at=created_at, actor=actor, to_state=DemandState.DRAFT
+    )
+    record_change(
+        actor,
+        demand,
+        AuditEvent.DEMAND_CREATED,
+        after={"contract": contract.pk, "lines": len(lines), "title": title},
+    )
+    return demand
+
+
+@transaction.atomic
+def do_submit_demand(demand: Demand, *, actor: User | None) -> Demand:
+    return _transition(demand, "submit", actor=actor)
+
+
+def price_version_on(contract: Contract, day: dt.date) -> PriceListVersion:
+    """The version of the contract's price list in force on `day`."""
+    version: PriceListVersion | None = (
+        PriceListVersion.objects.filter(
+            price_list_id=contract.price_list_version.price_list_id, valid_from__lte=day
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise ValidationError(
+            {
+                "quoted_on": _("No version of the price list is in force on %(day)s.")
+                % {"day": day.isoformat()}
+            }
+        )
+    return version
+
+
+@transaction.atomic
+def do_quote_demand(
+    demand: Demand,
+    *,
+    actor: User | None,
+    lines: Sequence[LineInput] | None = None,
+    quoted_on: dt.date | None = None,
+    note: str = "",
+) -> Quote:
+    """Price the demand in work units; quoting again makes the next version and keeps the history."""
+    demand = _transition(demand, "quote", actor=actor, note=note)
+    day = quoted_on or timezone.localdate()
+    version = price_version_on(demand.contract, day)
+    wanted = (
+        list(lines)
+        if lines is not None
+        else [
+            LineInput(row.work_unit, Complexity(row.complexity), row.quantity)
+            for row in demand.lines.select_related("work_unit")
+        ]
+    )
+    if not wanted:
+        raise ValidationError({"lines": _("A quote needs at least one line.")})
+    prices = {
+        (p.work_unit_id, p.complexity): p.unit_price
+        for p in Price.objects.filter(version=version, work_unit__in=[line.work_unit for line in wanted])
+    }
+    efforts = {
+        (e.work_unit_id, e.complexity): e.hours
+        for e in WorkUnitEffort.objects.filter(work_unit__in=[line.work_unit for line in wanted])
+    }
+    rows = []
+    for line in wanted:
+        key = (line.work_unit.pk, line.complexity)
+        if line.quantity <= 0:
+            raise ValidationError({"lines": _("Quantities must be positive.")})
+        if key not in prices:
+            raise ValidationError(
+                {
+                    "lines": _("%(unit)s (%(grade)s) has no price in %(version)s.")
+                    % {
+                        "unit": line.work_unit.code,
+                        "grade": Complexity(line.complexity).label,
+                        "version": version,
+                    }
+                }
+            )
+        amount = (prices[key] * line.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+        rows.append(
+            QuoteLine(
+                work_unit=line.work_unit,
+                complexity=line.complexity,
+                quantity=line.quantity,
+                unit_hours=efforts[key],
+                unit_price=prices[key],
+                amount=amount,
+            )
+        )
+    previous = demand.quotes.order_by("-version").values_list("version", flat=True).first() or 0
+    quote = Quote.objects.create(
+        demand=demand,
+        version=previous + 1,
+        quoted_on=day,
+        author=actor,
+        price_list_version=version,
+        currency=demand.currency,
+        total_hours=sum((row.unit_hours * row.quantity for row in rows), Decimal("0")).quantize(
+            Decimal("0.1")
+        ),
+        total_amount=sum((row.amount for row in rows), Decimal("0")),
+        note=note,
+    )
+    for row in rows:
+        row.quote = quote
+    QuoteLine.objects.bulk_create(rows)
+    return quote
+
+
+def remaining_on(purchase_order: PurchaseOrder) -> Decimal:
+    consumed = Demand.objects.filter(purchase_order=purchase_order).exclude(
+        state=DemandState.CANCELLED
+    ).aggregate(total=Sum("ordered_amount"))["total"] or Decimal("0")
+    return purchase_order.amount - consumed
+
+
+@transaction.atomic
+def do_order_demand(
+    demand: Demand,
+    *,
+    actor: User | None,
+    purchase_order: PurchaseOrder | None = None,
+    override: bool = False,
+) -> OrderResult:
+    """The client approves the current quote; the amount is taken from a purchase order of the contract."""
+    locked = _visible(demand, actor)
+    quote = locked.current_quote
+    if quote is None:
+        raise ValidationError({"state": _("There is no quote to approve.")})
+    today = timezone.localdate()
+    open_orders = PurchaseOrder.objects.select_for_update().filter(
+        contract_id=locked.contract_id, issued_on__lte=today, valid_until__gte=today
+    )
+    if purchase_order is None:
+        candidates = sorted(open_orders, key=remaining_on, reverse=True)
+        if not candidates:
+            raise ValidationError({"purchase_order": _("The contract has no purchase order open today.")})
+        purchase_order = candidates[0]
+    elif not open_orders.filter(pk=purchase_order.pk).exists():
+        raise ValidationError(
+            {"purchase_order": _("This purchase order is not open on this contract today.")}
+        )
+    remaining = remaining_on(purchase_order)
+    overridden = quote.total_amount > remaining
+    if overridden and not (override and (actor is None or actor.persona == Persona.DIRECTOR)):
+        raise ValidationError(
+            {
+                "purchase_order": _(
+                    "The quote (%(quote)s %(currency)s) exceeds what remains on purchase order %(po)s "
+                    "(%(remaining)s %(currency)s). A director may override."
+                )
+                % {
+                    "quote": quote.total_amount,
+                    "remaining": remaining,
+                    "currency": locked.currency,
+                    "po": purchase_order.number,
+                }
+            }
+        )
+    demand = _transition(
+        locked,
+        "order",
+        actor=actor,
+        extra={"purchase_order": purchase_order, "ordered_amount": quote.total_amount},
+    )
+    if overridden:
+        record_change(
+            actor,
+            demand,
+            AuditEvent.DEMAND_ORDER_OVERRIDE,
+            after={
+                "purchase_order": purchase_order.number,
+                "remaining": str(remaining),
+                "ordered": str(quote.total_amount),
+            },
+        )
+    result = OrderResult(demand)
+    consumed_share = (purchase_order.amount - remaining_on(purchase_order)) / purchase_order.amount
+    if consumed_share >= PO_WARNING_SHARE:
+        result.warnings.append(
+            _("Purchase order %(po)s is %(share)s %% consumed.")
+            % {"po": purchase_order.number, "share": (consumed_share * 100).quantize(Decimal("1"))}
+        )
+    return result
+
+
+@transaction.atomic
+def do_plan_demand(demand: Demand, *, site: Site, committed_on: dt.date, actor: User | None) -> Demand:
+    demand = _visible(demand, actor)
+    if not demand.contract.serving_sites.filter(pk=site.pk).exists():
+        raise ValidationError({"site": _("This site does not serve the demand's contract.")})
+    return _transition(demand, "plan", actor=actor, extra={"site": site, "committed_on": committed_on})
+
+
+@transaction.atomic
+def do_start_demand(demand: Demand, *, actor: User | None) -> Demand:
+    return _transition(demand, "start", actor=actor)
+
+
+@transaction.atomic
+def do_deliver_demand(demand: Demand, *, actor: User | None, note: str = "") -> Delivery:
+    demand = _transition(demand, "deliver", actor=actor, note=note)
+    number = demand.deliveries.count() + 1
+    delivery: Delivery = Delivery.objects.create(
+        demand=demand, number=number, delivered_at=timezone.now(), delivered_by=actor, note=note
+    )
+    return delivery
+
+
+def _decide(demand: Demand, name: str, decision: Decision, *, actor: User | None, reason: str) -> Delivery:
+    demand = _transition(demand, name, actor=actor, note=reason)
+    delivery: Delivery | None = demand.deliveries.order_by("-number").first()
+    assert delivery is not None  # a delivered demand has a delivery
+    delivery.decision = decision
+    delivery.decided_at = demand.state_changed_at
+    delivery.decided_by = actor
+    delivery.reason = reason
+    delivery.save(update_fields=["decision", "decided_at", "decided_by", "reason"])
+    return delivery
+
+
+@transaction.atomic
+def do_accept_delivery(demand: Demand, *, actor: User | None, note: str = "") -> Delivery:
+    return _decide(demand, "accept", Decision.ACCEPTED, actor=actor, reason=note)
+
+
+@transaction.atomic
+def do_reject_delivery(demand: Demand, *, actor: User | None, reason: str) -> Delivery:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the delivery is rejected.")})
+    return _decide(demand, "reject", Decision.REJECTED, actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def do_start_rework(demand: Demand, *, actor: User | None, note: str = "") -> Demand:
+    return _transition(demand, "rework", actor=actor, note=note)
+
+
+@transaction.atomic
+def do_cancel_demand(demand: Demand, *, actor: User | None, reason: str) -> Demand:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the demand is cancelled.")})
+    return _transition(demand, "cancel", actor=actor, note=reason.strip())

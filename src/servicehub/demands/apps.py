@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemandsConfig(AppConfig):
+    name = "servicehub.demands"
+    label = "demands"
+    verbose_name = _("Demands")
