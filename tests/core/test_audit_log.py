@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from conftest import EFFORTS, PASSWORD, World
 from servicehub.api.actions import do_issue_token, do_revoke_token
@@ -29,7 +30,7 @@ from servicehub.core.choices import AuditEvent, Currency, Persona
 from servicehub.core.models import AuditLog, User
 from servicehub.demands import actions as demands
 from servicehub.demands.actions import LineInput
-from servicehub.demands.models import Demand
+from servicehub.demands.models import Demand, Invoice
 from servicehub.org.actions import (
     do_create_organisation,
     do_create_programme,
@@ -249,8 +250,14 @@ def _demand_in(w: World, *steps: str) -> Demand:
             "start": lambda: demands.do_start_demand(demand, actor=None),
             "deliver": lambda: demands.do_deliver_demand(demand, actor=None),
             "reject": lambda: demands.do_reject_delivery(demand, actor=None, reason="r"),
+            "accept": lambda: demands.do_accept_delivery(demand, actor=None),
         }[step]()
     return demand
+
+
+def _invoice(w: World) -> Invoice:
+    _demand_in(w, "submit", "quote", "order", "plan", "start", "deliver", "accept")
+    return demands.do_prepare_invoice(w.contract_a, month=timezone.localdate(), actor=None)
 
 
 def _approver(w: World) -> User:
@@ -321,6 +328,20 @@ def _demand_cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], 
         "do_start_rework": (
             lambda: demands.do_start_rework(_demand_in(w, *delivered, "reject"), actor=lead),
             AuditEvent.DEMAND_REWORK,
+        ),
+        "do_prepare_invoice": (
+            lambda: demands.do_prepare_invoice(w.contract_a, month=timezone.localdate(), actor=lead),
+            AuditEvent.INVOICE_PREPARED,
+        ),
+        "do_issue_invoice": (
+            lambda: demands.do_issue_invoice(_invoice(w), actor=lead),
+            AuditEvent.INVOICE_ISSUED,
+        ),
+        "do_issue_credit_note": (
+            lambda: demands.do_issue_credit_note(
+                demands.do_issue_invoice(_invoice(w), actor=None), reason="wrong order", actor=director
+            ),
+            AuditEvent.CREDIT_NOTE_ISSUED,
         ),
         "do_cancel_demand": (
             lambda: demands.do_cancel_demand(_demand_in(w), actor=client, reason="no"),

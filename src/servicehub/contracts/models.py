@@ -42,6 +42,12 @@ class Contract(TimeStampedModel):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    penalties_from = models.DateField(
+        _("penalties apply from"),
+        null=True,
+        blank=True,
+        help_text=_("The end of the ramp-up period: no service-level penalty before this date."),
+    )
 
     objects = ContractQuerySet.as_manager()
 

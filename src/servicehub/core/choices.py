@@ -70,3 +70,8 @@ class AuditEvent(models.TextChoices):
     DEMAND_REJECTED = "demand.rejected", _("Delivery rejected")
     DEMAND_REWORK = "demand.rework", _("Rework started")
     DEMAND_CANCELLED = "demand.cancelled", _("Demand cancelled")
+    DEMAND_INVOICED = "demand.invoiced", _("Demand invoiced")
+    DEMAND_CREDITED = "demand.credited", _("Demand credited")
+    INVOICE_PREPARED = "invoice.prepared", _("Invoice prepared")
+    INVOICE_ISSUED = "invoice.issued", _("Invoice issued")
+    CREDIT_NOTE_ISSUED = "invoice.credit_note_issued", _("Credit note issued")

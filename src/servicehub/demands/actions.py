@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -23,13 +23,23 @@ from django.utils.translation import gettext as _
 
 from servicehub.catalogue.choices import Complexity
 from servicehub.catalogue.models import Price, PriceListVersion, WorkUnit, WorkUnitEffort
-from servicehub.contracts.models import Contract, PurchaseOrder
+from servicehub.contracts import penalties
+from servicehub.contracts.models import Contract, PurchaseOrder, ServiceLevel
 from servicehub.core.audit import record_change
 from servicehub.core.choices import AuditEvent, Persona
 from servicehub.core.models import User
 from servicehub.core.tenancy import get_visible_or_404
-from servicehub.demands.choices import Decision, DemandState
-from servicehub.demands.models import Delivery, Demand, DemandEvent, DemandLine, Quote, QuoteLine
+from servicehub.demands.choices import Decision, DemandState, InvoiceKind, InvoiceLineKind, InvoiceState
+from servicehub.demands.models import (
+    Delivery,
+    Demand,
+    DemandEvent,
+    DemandLine,
+    Invoice,
+    InvoiceLine,
+    Quote,
+    QuoteLine,
+)
 from servicehub.org.models import Site
 
 CENT = Decimal("0.01")
@@ -210,9 +220,7 @@ def do_create_demand(
         )
         row.full_clean()
         row.save()
-    DemandEvent.objects.create(
-        demand=demand, at=created_at, actor=actor, to_state=DemandState.DRAFT
-    )
+    DemandEvent.objects.create(demand=demand, at=created_at, actor=actor, to_state=DemandState.DRAFT)
     record_change(
         actor,
         demand,
@@ -459,3 +467,229 @@ def do_cancel_demand(demand: Demand, *, actor: User | None, reason: str) -> Dema
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the demand is cancelled.")})
     return _transition(demand, "cancel", actor=actor, note=reason.strip())
+
+
+# --- Invoicing -------------------------------------------------------------------------------------
+
+_INVOICERS = frozenset({Persona.DELIVERY_LEAD, Persona.DIRECTOR})
+
+
+def _ensure_invoicer(actor: User | None, contract: Contract) -> Contract:
+    if actor is None:
+        return contract
+    contract = get_visible_or_404(actor, Contract.objects.all(), pk=contract.pk)
+    if actor.persona not in _INVOICERS:
+        raise PermissionDenied(_("Only a delivery lead or a director may invoice."))
+    return contract
+
+
+def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The month as an interval of aware datetimes in the installation's time zone."""
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    zone = timezone.get_default_timezone()
+    return (
+        dt.datetime.combine(first, dt.time.min, tzinfo=zone),
+        dt.datetime.combine(following, dt.time.min, tzinfo=zone),
+    )
+
+
+def _set_totals(invoice: Invoice, lines: Sequence[InvoiceLine]) -> None:
+    invoice.deliverables_amount = sum(
+        (line.amount for line in lines if line.kind != InvoiceLineKind.PENALTY), Decimal("0")
+    )
+    invoice.penalties_amount = -sum(
+        (line.amount for line in lines if line.kind == InvoiceLineKind.PENALTY), Decimal("0")
+    )
+    invoice.total = invoice.deliverables_amount - invoice.penalties_amount
+
+
+@transaction.atomic
+def do_prepare_invoice(
+    contract: Contract,
+    *,
+    month: dt.date,
+    measurements: Mapping[ServiceLevel, Decimal] | None = None,
+    actor: User | None,
+) -> Invoice:
+    """Draft (or redraft) the contract's invoice for `month`: the deliverables accepted in the month at
+    their ordered prices, less the penalties the month's service-level measurements earned."""
+    contract = _ensure_invoicer(actor, contract)
+    period_start = month.replace(day=1)
+    invoice = (
+        Invoice.objects.select_for_update()
+        .filter(contract=contract, period_start=period_start, kind=InvoiceKind.INVOICE)
+        .first()
+    )
+    if invoice is not None and invoice.state == InvoiceState.ISSUED:
+        raise ValidationError(
+            {"month": _("The invoice for this month is already issued; correct it with a credit note.")}
+        )
+    if invoice is None:
+        invoice = Invoice(
+            contract=contract,
+            period_start=period_start,
+            currency=contract.currency,
+            deliverables_amount=Decimal("0"),
+            penalties_amount=Decimal("0"),
+            total=Decimal("0"),
+        )
+        invoice.save()
+    else:
+        invoice.lines.all().delete()
+    start, end = _month_bounds(period_start)
+    accepted = (
+        Demand.objects.filter(
+            contract=contract,
+            state=DemandState.ACCEPTED,
+            deliveries__decision=Decision.ACCEPTED,
+            deliveries__decided_at__gte=start,
+            deliveries__decided_at__lt=end,
+        )
+        .distinct()
+        .order_by("reference")
+    )
+    lines = [
+        InvoiceLine(
+            invoice=invoice,
+            kind=InvoiceLineKind.DELIVERABLE,
+            demand=demand,
+            description=f"{demand.reference} — {demand.title}"[:250],
+            amount=demand.ordered_amount or Decimal("0"),
+        )
+        for demand in accepted
+    ]
+    base = sum((line.amount for line in lines), Decimal("0"))
+    in_ramp_up = contract.penalties_from is not None and period_start < contract.penalties_from.replace(day=1)
+    penalties_left = base  # penalties never make an invoice negative
+    for level, measured in sorted((measurements or {}).items(), key=lambda item: item[0].code):
+        if level.contract_id != contract.pk:
+            raise ValidationError({"measurements": _("A measurement belongs to another contract.")})
+        points = penalties.shortfall(level.comparison, level.threshold, measured)
+        if in_ramp_up or points == 0:
+            continue
+        percent = penalties.penalty_percent_for(points, level.penalty_percent, level.penalty_cap_percent)
+        amount = min(penalties.penalty_amount(base, percent), penalties_left)
+        penalties_left -= amount
+        if amount:
+            lines.append(
+                InvoiceLine(
+                    invoice=invoice,
+                    kind=InvoiceLineKind.PENALTY,
+                    service_level=level,
+                    description=(
+                        _("%(level)s: measured %(measured)s against %(threshold)s, penalty %(percent)s %%")
+                        % {
+                            "level": level.name,
+                            "measured": measured,
+                            "threshold": level.threshold,
+                            "percent": percent,
+                        }
+                    )[:250],
+                    amount=-amount,
+                )
+            )
+    InvoiceLine.objects.bulk_create(lines)
+    _set_totals(invoice, lines)
+    invoice.full_clean(exclude=["number"])
+    invoice.save()
+    record_change(
+        actor,
+        invoice,
+        AuditEvent.INVOICE_PREPARED,
+        after={"month": period_start.isoformat(), "lines": len(lines), "total": str(invoice.total)},
+    )
+    return invoice
+
+
+def _move_demands(
+    demands: Sequence[Demand], target: DemandState, event: AuditEvent, *, actor: User | None, note: str
+) -> None:
+    now = timezone.now()
+    for demand in demands:
+        before = demand.state
+        demand.state = target
+        demand.state_changed_at = now
+        demand.save(update_fields=["state", "state_changed_at", "updated_at"])
+        DemandEvent.objects.create(
+            demand=demand, at=now, actor=actor, from_state=before, to_state=target, note=note
+        )
+        record_change(actor, demand, event, before={"state": before}, after={"state": target})
+
+
+@transaction.atomic
+def do_issue_invoice(invoice: Invoice, *, actor: User | None) -> Invoice:
+    """Number the invoice and freeze it; its demands become invoiced."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    _ensure_invoicer(actor, invoice.contract)
+    if invoice.state == InvoiceState.ISSUED:
+        raise ValidationError({"state": _("This invoice is already issued.")})
+    lines = list(invoice.lines.select_related("demand"))
+    if not lines:
+        raise ValidationError({"lines": _("An invoice without lines cannot be issued.")})
+    demands = [line.demand for line in lines if line.demand is not None]
+    if any(d.state != DemandState.ACCEPTED for d in demands):
+        raise ValidationError(
+            {"lines": _("A demand on this invoice is no longer accepted; prepare it again.")}
+        )
+    invoice.state = InvoiceState.ISSUED
+    invoice.issued_at = timezone.now()
+    invoice.number = f"FAC-{invoice.period_start:%Y%m}-{invoice.contract.reference}"
+    invoice.full_clean()
+    invoice.save()
+    _move_demands(demands, DemandState.INVOICED, AuditEvent.DEMAND_INVOICED, actor=actor, note=invoice.number)
+    record_change(
+        actor,
+        invoice,
+        AuditEvent.INVOICE_ISSUED,
+        after={"number": invoice.number, "total": str(invoice.total)},
+    )
+    return invoice
+
+
+@transaction.atomic
+def do_issue_credit_note(invoice: Invoice, *, reason: str, actor: User | None) -> Invoice:
+    """Cancel an issued invoice in full; its demands go back to accepted, to be invoiced again."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    _ensure_invoicer(actor, invoice.contract)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the invoice is corrected.")})
+    if invoice.kind != InvoiceKind.INVOICE or invoice.state != InvoiceState.ISSUED:
+        raise ValidationError({"invoice": _("Only an issued invoice can be corrected by a credit note.")})
+    if invoice.credit_notes.exists():
+        raise ValidationError({"invoice": _("This invoice has already been credited.")})
+    note = Invoice(
+        contract=invoice.contract,
+        kind=InvoiceKind.CREDIT_NOTE,
+        period_start=invoice.period_start,
+        corrects=invoice,
+        reason=reason.strip(),
+        currency=invoice.currency,
+        deliverables_amount=Decimal("0"),
+        penalties_amount=Decimal("0"),
+        total=Decimal("0"),
+    )
+    note.save()
+    lines = [
+        InvoiceLine(
+            invoice=note,
+            kind=line.kind,
+            demand=line.demand,
+            service_level=line.service_level,
+            description=line.description,
+            amount=-line.amount,
+        )
+        for line in invoice.lines.all()
+    ]
+    InvoiceLine.objects.bulk_create(lines)
+    _set_totals(note, lines)
+    note.state = InvoiceState.ISSUED
+    note.issued_at = timezone.now()
+    note.number = f"AV-{invoice.number}"
+    note.save()
+    demands = list(Demand.objects.filter(pk__in=[line.demand_id for line in lines if line.demand_id]))
+    _move_demands(demands, DemandState.ACCEPTED, AuditEvent.DEMAND_CREDITED, actor=actor, note=note.number)
+    record_change(
+        actor, note, AuditEvent.CREDIT_NOTE_ISSUED, after={"number": note.number, "total": str(note.total)}
+    )
+    return note

@@ -20,3 +20,19 @@ class DemandState(models.TextChoices):
 class Decision(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class InvoiceState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+
+
+class InvoiceLineKind(models.TextChoices):
+    DELIVERABLE = "deliverable", _("Accepted deliverable")
+    PENALTY = "penalty", _("Service-level penalty")
+    CORRECTION = "correction", _("Correction")

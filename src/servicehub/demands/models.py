@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -13,8 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from servicehub.catalogue.choices import Complexity
 from servicehub.core.choices import Currency
 from servicehub.core.models import TimeStampedModel
-from servicehub.demands.choices import Decision, DemandState
-from servicehub.demands.querysets import DemandPartQuerySet, DemandQuerySet
+from servicehub.demands.choices import Decision, DemandState, InvoiceKind, InvoiceLineKind, InvoiceState
+from servicehub.demands.querysets import (
+    DemandPartQuerySet,
+    DemandQuerySet,
+    InvoiceLineQuerySet,
+    InvoiceQuerySet,
+)
 
 
 class Demand(TimeStampedModel):
@@ -222,3 +228,101 @@ class DemandEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.demand_id}: {self.from_state} → {self.to_state}"
+
+
+class IssuedInvoiceError(PermissionError):
+    """An issued invoice is immutable: a credit note corrects it."""
+
+
+class Invoice(TimeStampedModel):
+    """A contract's invoice for one month, or a credit note correcting an issued invoice."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", verbose_name=_("contract"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE
+    )
+    period_start = models.DateField(_("month"), help_text=_("The first day of the invoiced month."))
+    number = models.CharField(_("number"), max_length=40, unique=True, null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=InvoiceState.choices, default=InvoiceState.DRAFT
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        null=True,
+        blank=True,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    deliverables_amount = models.DecimalField(_("accepted deliverables"), max_digits=14, decimal_places=2)
+    penalties_amount = models.DecimalField(_("penalties"), max_digits=14, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-period_start", "contract"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period_start"],
+                condition=Q(kind=InvoiceKind.INVOICE),
+                name="one_invoice_per_contract_and_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(total=models.F("deliverables_amount") - models.F("penalties_amount")),
+                name="invoice_total_is_deliverables_less_penalties",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.contract_id} {self.period_start:%Y-%m} ({self.state})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and Invoice.objects.filter(pk=self.pk, state=InvoiceState.ISSUED).exists():
+            raise IssuedInvoiceError("an issued invoice cannot change; issue a credit note")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.state == InvoiceState.ISSUED:
+            raise IssuedInvoiceError("an issued invoice cannot be deleted; issue a credit note")
+        return super().delete(*args, **kwargs)
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=20, choices=InvoiceLineKind.choices)
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("demand"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    service_level = models.ForeignKey(
+        "contracts.ServiceLevel",
+        verbose_name=_("service level"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.CharField(_("description"), max_length=250)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    objects = InvoiceLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["invoice", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if Invoice.objects.filter(pk=self.invoice_id, state=InvoiceState.ISSUED).exists():
+            raise IssuedInvoiceError("the lines of an issued invoice cannot change")
+        super().save(*args, **kwargs)
