@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -89,6 +89,10 @@ def do_define_service_level(
     window: MeasurementWindow,
     penalty_percent: Decimal,
     penalty_cap_percent: Decimal,
+    clock_start_states: Sequence[str] = (),
+    clock_stop_states: Sequence[str] = (),
+    clock_pause_states: Sequence[str] = (),
+    target_business_hours: Decimal | None = None,
     actor: User | None,
 ) -> ServiceLevel:
     level = ServiceLevel(
@@ -102,6 +106,10 @@ def do_define_service_level(
         window=window,
         penalty_percent=penalty_percent,
         penalty_cap_percent=penalty_cap_percent,
+        clock_start_states=list(clock_start_states),
+        clock_stop_states=list(clock_stop_states),
+        clock_pause_states=list(clock_pause_states),
+        target_business_hours=target_business_hours,
     )
     save_new(level, actor=actor, event=AuditEvent.SERVICE_LEVEL_DEFINED)
     return level

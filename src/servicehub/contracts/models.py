@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +14,16 @@ from servicehub.contracts.choices import Comparison, MeasurementWindow, MeasureU
 from servicehub.contracts.querysets import ContractPartQuerySet, ContractQuerySet
 from servicehub.core.choices import Currency
 from servicehub.core.models import TimeStampedModel
+
+
+def validate_demand_states(value: object) -> None:
+    from servicehub.demands.choices import DemandState
+
+    if not isinstance(value, list) or any(item not in DemandState.values for item in value):
+        raise ValidationError(
+            _("Expected a list of demand states among: %(states)s"),
+            params={"states": ", ".join(DemandState.values)},
+        )
 
 
 class Contract(TimeStampedModel):
@@ -113,6 +124,30 @@ class ServiceLevel(TimeStampedModel):
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    # The clock of a time-based indicator, in terms of demand states (see demands/sla.py).
+    # Rate indicators (on-time delivery, first-time acceptance) count the clocks that met their target.
+    clock_start_states = models.JSONField(
+        _("clock starts on entering"), default=list, blank=True, validators=[validate_demand_states]
+    )
+    clock_stop_states = models.JSONField(
+        _("clock stops on entering"), default=list, blank=True, validators=[validate_demand_states]
+    )
+    clock_pause_states = models.JSONField(
+        _("clock pauses in"),
+        default=list,
+        blank=True,
+        validators=[validate_demand_states],
+        help_text=_("States in which the provider waits on the client."),
+    )
+    target_business_hours = models.DecimalField(
+        _("target (business hours)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
 
     objects = ContractPartQuerySet.as_manager()

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0001_initial'),
+        ("contracts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contract',
-            name='penalties_from',
-            field=models.DateField(blank=True, help_text='The end of the ramp-up period: no service-level penalty before this date.', null=True, verbose_name='penalties apply from'),
+            model_name="contract",
+            name="penalties_from",
+            field=models.DateField(
+                blank=True,
+                help_text="The end of the ramp-up period: no service-level penalty before this date.",
+                null=True,
+                verbose_name="penalties apply from",
+            ),
         ),
     ]
