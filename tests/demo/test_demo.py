@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -33,6 +34,7 @@ from servicehub.core.choices import CLIENT_PERSONAS, AuditEvent, Persona
 from servicehub.core.models import AuditLog, User
 from servicehub.demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DemoReport, build_demo
 from servicehub.demo.roster import draw_roster, role_counts
+from servicehub.org.calendars import calendar_for_site
 from servicehub.org.choices import ObjectiveMetric, OrganisationKind
 from servicehub.org.models import Objective, Organisation, Site
 from servicehub.people.choices import Role
@@ -248,6 +250,24 @@ def test_the_command_says_when_there_is_nothing_to_add(demo: DemoRun, db: None) 
     call_command("demo", "--if-empty", stdout=out)
     assert _("The demo is already loaded.") in out.getvalue()
     assert demo.counts_after_second == table_counts()
+
+
+def test_both_centres_keep_their_hours_and_ramadan_2026_hours(demo: DemoRun, db: None) -> None:
+    for site in Site.objects.all():
+        cal = calendar_for_site(site, [2026])
+        at = {
+            when: cal.is_business_moment(
+                dt.datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(site.timezone))
+            )
+            for when in ("2026-01-05 09:30", "2026-01-05 13:30", "2026-03-02 13:30", "2026-03-02 15:30")
+        }
+        # The usual week breaks for lunch; during Ramadan the centres work straight through to 15:00.
+        assert at == {
+            "2026-01-05 09:30": True,
+            "2026-01-05 13:30": False,
+            "2026-03-02 13:30": True,
+            "2026-03-02 15:30": False,
+        }, site.code
 
 
 def test_role_counts_split_the_headcount_exactly() -> None:

@@ -22,7 +22,7 @@ SYSTEM_ACTOR = "system"
 def _plain(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
@@ -35,7 +35,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
-def record_change(
+def audit_entry(
     actor: User | None,
     obj: models.Model,
     event: AuditEvent,
@@ -43,10 +43,8 @@ def record_change(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditLog:
-    if not transaction.get_connection().in_atomic_block:
-        # An audit row outside the action's transaction could survive a rolled-back change.
-        raise RuntimeError("record_change must run inside the action's transaction")
-    return AuditLog.objects.create(
+    """The audit row for a change of `obj`, not yet saved."""
+    return AuditLog(
         actor=actor,
         actor_label=actor.get_username() if actor else SYSTEM_ACTOR,
         event=event,
@@ -57,6 +55,32 @@ def record_change(
         after=after,
         request_id=current_request_id.get(),
     )
+
+
+def _ensure_in_transaction(function: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        # An audit row outside the action's transaction could survive a rolled-back change.
+        raise RuntimeError(f"{function} must run inside the action's transaction")
+
+
+def record_change(
+    actor: User | None,
+    obj: models.Model,
+    event: AuditEvent,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditLog:
+    _ensure_in_transaction("record_change")
+    entry = audit_entry(actor, obj, event, before=before, after=after)
+    entry.save()
+    return entry
+
+
+def record_changes(entries: list[AuditLog]) -> list[AuditLog]:
+    """Insert many rows built by `audit_entry` at once (bulk imports), in the action's transaction."""
+    _ensure_in_transaction("record_changes")
+    return AuditLog.objects.bulk_create(entries)
 
 
 def save_new(obj: models.Model, *, actor: User | None, event: AuditEvent) -> None:

@@ -75,3 +75,8 @@ class AuditEvent(models.TextChoices):
     INVOICE_PREPARED = "invoice.prepared", _("Invoice prepared")
     INVOICE_ISSUED = "invoice.issued", _("Invoice issued")
     CREDIT_NOTE_ISSUED = "invoice.credit_note_issued", _("Credit note issued")
+    WORKING_HOURS_SET = "working_hours.set", _("Working hours set")
+    WORKING_HOURS_REMOVED = "working_hours.removed", _("Working hours removed")
+    HOLIDAY_OVERRIDE_ADDED = "holiday_override.added", _("Holiday override added")
+    HOLIDAY_OVERRIDE_REMOVED = "holiday_override.removed", _("Holiday override removed")
+    DEMAND_IMPORTED = "demand.imported", _("Demand imported")

@@ -52,6 +52,7 @@ from servicehub.demo.data import (
     TIMEZONE,
     WEEKLY_HOURS,
     WORK_UNITS,
+    WORKING_HOURS,
     DemoLogin,
     OrganisationSpec,
     PriceListSpec,
@@ -62,9 +63,10 @@ from servicehub.org.actions import (
     do_create_programme,
     do_create_site,
     do_set_objective,
+    do_set_working_hours,
 )
 from servicehub.org.choices import OrganisationKind
-from servicehub.org.models import Objective, Organisation, Programme, Site
+from servicehub.org.models import Objective, Organisation, Programme, Site, WorkingHours
 from servicehub.people.actions import (
     do_create_grade,
     do_create_skill,
@@ -151,6 +153,7 @@ class _Builder:
         orgs = self.organisations()
         provider = orgs[PROVIDER]
         sites = self.sites(provider)
+        self.working_hours(sites)
         self.programmes(provider, orgs, sites)
         grades = self.grades()
         skills = self.skills()
@@ -219,6 +222,26 @@ class _Builder:
                 self._count(Site)
         self._say(Site)
         return sites
+
+    def working_hours(self, sites: dict[str, Site]) -> None:
+        # A week is set whole by its action, so "missing" means no row for that site and period.
+        existing = set(
+            WorkingHours.objects.filter(site__in=sites.values()).values_list(
+                "site__code", "valid_from", "valid_until"
+            )
+        )
+        for spec in WORKING_HOURS:
+            if (spec.site, spec.valid_from, spec.valid_until) in existing:
+                continue
+            rows = do_set_working_hours(
+                sites[spec.site],
+                hours=spec.hours(),
+                valid_from=spec.valid_from,
+                valid_until=spec.valid_until,
+                actor=None,
+            )
+            self._count(WorkingHours, len(rows))
+        self._say(WorkingHours)
 
     def programmes(
         self, provider: Organisation, orgs: dict[str, Organisation], sites: dict[str, Site]

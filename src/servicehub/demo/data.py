@@ -159,6 +159,40 @@ SITES: tuple[SiteSpec, ...] = (
 TIMEZONE = "Africa/Casablanca"
 WEEKLY_HOURS = Decimal("44.0")  # the Moroccan legal working week
 
+
+@dataclass(frozen=True)
+class HoursSpec:
+    """A site's week of working hours: the usual one, or a period's (both dates) such as Ramadan."""
+
+    site: str
+    # (weekday with Monday = 0, start, end), local time of the site
+    intervals: tuple[tuple[int, dt.time, dt.time], ...]
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    def hours(self) -> dict[int, list[tuple[dt.time, dt.time]]]:
+        week: dict[int, list[tuple[dt.time, dt.time]]] = {}
+        for weekday, start, end in self.intervals:
+            week.setdefault(weekday, []).append((start, end))
+        return week
+
+
+# Both centres open Monday to Friday with a lunch break; during Ramadan they work
+# straight through and close early, as most Moroccan offices do. Ramadan 1447 is
+# expected from about 18 February to 19 March 2026 (the moon sighting decides).
+USUAL_WEEK = tuple(
+    (weekday, start, end)
+    for weekday in range(5)
+    for start, end in ((dt.time(9), dt.time(13)), (dt.time(14), dt.time(18)))
+)
+RAMADAN_WEEK = tuple((weekday, dt.time(9), dt.time(15)) for weekday in range(5))
+RAMADAN_2026 = (dt.date(2026, 2, 18), dt.date(2026, 3, 19))
+WORKING_HOURS: tuple[HoursSpec, ...] = tuple(
+    spec
+    for site in ("rabat", "casablanca")
+    for spec in (HoursSpec(site, USUAL_WEEK), HoursSpec(site, RAMADAN_WEEK, *RAMADAN_2026))
+)
+
 # ---------------------------------------------------------------------------
 # People: grades, skills, and how roles draw on them
 

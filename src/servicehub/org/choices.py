@@ -16,3 +16,26 @@ class ObjectiveMetric(models.TextChoices):
     PROJECTS_DELIVERED = "projects_delivered", _("Projects delivered")
     SPECIALISTS_TRAINED = "specialists_trained", _("Specialists trained")
     REVENUE = "revenue", _("Revenue")
+
+
+class HolidayCountry(models.TextChoices):
+    """Countries whose public holidays a site can follow (from the `holidays` library)."""
+
+    MOROCCO = "MA", _("Morocco")
+    FRANCE = "FR", _("France")
+
+
+class HolidayOverrideKind(models.TextChoices):
+    ADD = "add", _("Day off added")
+    REMOVE = "remove", _("Holiday cancelled (worked)")
+
+
+class Weekday(models.IntegerChoices):
+    # Python's numbering (date.weekday()): Monday is 0.
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")

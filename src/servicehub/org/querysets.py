@@ -59,3 +59,28 @@ class ObjectiveQuerySet(RestrictedQuerySet[Any]):
         from servicehub.org.models import Programme
 
         return self.filter(programme__in=Programme.objects.restrict(user, action))
+
+
+class WorkingHoursQuerySet(RestrictedQuerySet[Any]):
+    def scope(self, user: User, action: Action) -> QuerySet[Any]:
+        from servicehub.org.models import Site
+
+        # Hours follow their site: provider staff see them, whoever may change the site
+        # (its director, its own site manager) changes them. Clients never see a timetable.
+        if is_client(user):
+            return self.none()
+        return self.filter(site__in=Site.objects.restrict(user, action))
+
+
+class HolidayOverrideQuerySet(RestrictedQuerySet[Any]):
+    def scope(self, user: User, action: Action) -> QuerySet[Any]:
+        from servicehub.org.models import Site
+
+        if is_client(user):
+            return self.none()
+        own_sites = Q(site__in=Site.objects.restrict(user, action))
+        # A country's overrides are a fact about that country (the day Eid was sighted),
+        # shared by every site following it: only a director corrects them.
+        if action is Action.VIEW or persona_in(user, Persona.DIRECTOR):
+            return self.filter(Q(site__isnull=True) | own_sites)
+        return self.filter(own_sites)
