@@ -25,6 +25,14 @@ ENDPOINTS = {
     "/api/v1/price-lists/{price_list_id}/": "get_price_list",
     "/api/v1/contracts/": "list_contracts",
     "/api/v1/contracts/{contract_id}/": "get_contract",
+    "/api/v1/demands/": "list_demands",
+    "/api/v1/demands/{demand_id}/": "get_demand",
+    "/api/v1/demands/{demand_id}/quotes/{version}/": "get_demand_quote",
+}
+TRANSITIONS = ["submit", "quote", "order", "plan", "start", "deliver", "accept", "reject", "rework", "cancel"]
+WRITES = {
+    "/api/v1/demands/": "create_demand",
+    **{f"/api/v1/demands/{{demand_id}}/{name}/": f"{name}_demand" for name in TRANSITIONS},
 }
 
 
@@ -57,19 +65,49 @@ def test_the_schema_lists_every_endpoint_and_nothing_else(schema: dict[str, Any]
         path: {method: operation["operationId"] for method, operation in item.items()}
         for path, item in schema["paths"].items()
     }
-    assert operations == {path: {"get": operation_id} for path, operation_id in ENDPOINTS.items()}
+    expected: dict[str, dict[str, str]] = {
+        path: {"get": operation_id} for path, operation_id in ENDPOINTS.items()
+    }
+    for path, operation_id in WRITES.items():
+        expected.setdefault(path, {})["post"] = operation_id
+    assert operations == expected
     # ... and every route ninja serves, besides the schema and the docs, is in the schema.
     routed = {"/api/v1/" + re.sub(r"<(\w+)>", r"{\1}", str(route.pattern)) for route in api.urls[0]}
-    assert routed - set(ENDPOINTS) == {"/api/v1/", "/api/v1/openapi.json", "/api/v1/docs"}
+    assert routed - set(expected) == {"/api/v1/", "/api/v1/openapi.json", "/api/v1/docs"}
 
 
 def test_every_operation_is_secured_and_documents_its_errors(schema: dict[str, Any]) -> None:
     for path, item in schema["paths"].items():
+        if "get" not in item:
+            continue
         operation = item["get"]
         assert operation["security"] == [{"TokenAuth": []}, {"SessionReadAuth": []}], path
         assert operation["tags"], path
         expected = {"200", "401", "422", "500"} | ({"404"} if "{" in path else set())
         assert set(operation["responses"]) == expected, path
+
+
+def test_writes_need_a_token_and_document_their_headers_and_errors(schema: dict[str, Any]) -> None:
+    for path in WRITES:
+        operation = schema["paths"][path]["post"]
+        # The browser session only reads: a cookie alone would make every write a CSRF target.
+        assert operation["security"] == [{"TokenAuth": []}], path
+        assert operation["summary"] and operation["description"], path
+        headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+        if "{" in path:
+            assert set(operation["responses"]) == {"200", "401", "403", "404", "412", "422", "500"}, path
+            assert set(headers) == {"Idempotency-Key", "If-Match"}, path
+            assert (
+                "412" in headers["If-Match"]["description"]
+                and "Optional" in headers["If-Match"]["description"]
+            )
+            assert "Personas allowed" in operation["description"], path
+        else:
+            assert set(operation["responses"]) == {"201", "401", "403", "422", "500"}, path
+            assert set(headers) == {"Idempotency-Key"}, path
+        assert not any(p["required"] for p in headers.values()), path
+        assert "24 hours" in headers["Idempotency-Key"]["description"], path
+    assert "If-Match" in schema["info"]["description"] and "Idempotency-Key" in schema["info"]["description"]
 
 
 def test_every_reference_resolves(schema: dict[str, Any]) -> None:
@@ -89,9 +127,10 @@ def test_list_parameters_are_described(schema: dict[str, Any]) -> None:
             keys = sort["enum"]
             assert all(f"-{key}" in keys for key in keys if not key.startswith("-")), path
         else:
-            [parameter] = parameters.values()
-            assert parameter["in"] == "path"
-            assert parameter["schema"]["type"] == "integer"
+            assert parameters, path
+            for parameter in parameters.values():
+                assert parameter["in"] == "path"
+                assert parameter["schema"]["type"] == "integer"
 
 
 def test_money_is_a_decimal_string_with_a_currency(schema: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,8 +19,29 @@ from servicehub.core.audit import current_request_id
 logger = logging.getLogger("servicehub.api")
 
 
+class FieldRefused(Exception):
+    """One named field refused by the endpoint itself, wherever it was sent (a header, say): a 422."""
+
+    def __init__(self, field: str, message: str, *, location: str = "body", code: str = "invalid") -> None:
+        super().__init__(message)
+        self.error = {"field": field, "location": location, "message": message, "code": code}
+
+
+class PreconditionFailed(Exception):
+    """The client's `If-Match` names a version of the object that is no longer current: a 412."""
+
+    def __init__(self, message: str, *, etag: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.etag = etag
+
+
 def _between(ctx: Mapping[str, Any], key: str) -> dict[str, Any]:
     return {"limit_value": ctx.get(key, "")}
+
+
+def _count(ctx: Mapping[str, Any], key: str) -> int:
+    return int(ctx.get(key, 0))
 
 
 def _choices(ctx: Mapping[str, Any]) -> dict[str, str]:
@@ -42,6 +64,32 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "less_than_equal": lambda ctx: (
         _("Ensure this value is less than or equal to %(limit_value)s.") % _between(ctx, "le")
+    ),
+    "decimal_type": lambda ctx: _("Enter a number."),
+    # Django's DecimalValidator messages, plural forms and all.
+    "decimal_max_digits": lambda ctx: (
+        ngettext(
+            "Ensure that there are no more than %(max)s digit in total.",
+            "Ensure that there are no more than %(max)s digits in total.",
+            n := _count(ctx, "max_digits"),
+        )
+        % {"max": n}
+    ),
+    "decimal_max_places": lambda ctx: (
+        ngettext(
+            "Ensure that there are no more than %(max)s decimal place.",
+            "Ensure that there are no more than %(max)s decimal places.",
+            n := _count(ctx, "decimal_places"),
+        )
+        % {"max": n}
+    ),
+    "decimal_whole_digits": lambda ctx: (
+        ngettext(
+            "Ensure that there are no more than %(max)s digit before the decimal point.",
+            "Ensure that there are no more than %(max)s digits before the decimal point.",
+            n := _count(ctx, "whole_digits"),
+        )
+        % {"max": n}
     ),
     "date_parsing": lambda ctx: _("Enter a valid date."),
     "date_from_datetime_parsing": lambda ctx: _("Enter a valid date."),
@@ -84,6 +132,10 @@ def action_refused(request: HttpRequest, exc: DjangoValidationError, *, api: Nin
     return _invalid(request, errors, api=api)
 
 
+def field_refused(request: HttpRequest, exc: FieldRefused, *, api: NinjaAPI) -> HttpResponse:
+    return _invalid(request, [exc.error], api=api)
+
+
 def _invalid(request: HttpRequest, errors: list[dict[str, str]], *, api: NinjaAPI) -> HttpResponse:
     body = {"detail": _("Some fields are not valid."), "errors": errors}
     return api.create_response(request, body, status=422)
@@ -96,6 +148,12 @@ def not_found(request: HttpRequest, exc: Http404 | ObjectDoesNotExist, *, api: N
 
 def forbidden(request: HttpRequest, exc: PermissionDenied, *, api: NinjaAPI) -> HttpResponse:
     return api.create_response(request, {"detail": _("You are not allowed to do this.")}, status=403)
+
+
+def precondition_failed(request: HttpRequest, exc: PreconditionFailed, *, api: NinjaAPI) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message, "etag": exc.etag}, status=412)
+    response["ETag"] = exc.etag
+    return response
 
 
 def unauthenticated(request: HttpRequest, exc: AuthenticationError, *, api: NinjaAPI) -> HttpResponse:
@@ -123,6 +181,8 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
         (NinjaValidationError, validation_failed),
         (DjangoValidationError, action_refused),
+        (FieldRefused, field_refused),
+        (PreconditionFailed, precondition_failed),
         (Http404, not_found),
         (ObjectDoesNotExist, not_found),
         (PermissionDenied, forbidden),

@@ -1,4 +1,4 @@
-"""Personal access tokens for the REST API. Only a SHA-256 digest is stored."""
+"""Personal access tokens for the REST API (only a SHA-256 digest is stored), and idempotent writes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicehub.core.tenancy import Action, RestrictedQuerySet
@@ -44,3 +45,42 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class IdempotentRequestQuerySet(RestrictedQuerySet["IdempotentRequest"]):
+    def scope(self, user: User, action: Action) -> models.QuerySet[IdempotentRequest]:
+        # A key belongs to whoever sent it: two users may pick the same key without meeting.
+        return self.filter(user_id=user.pk)
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a write sent with an `Idempotency-Key`, replayed to the retries of that write.
+
+    Bookkeeping for retries rather than a change anyone reviews, so it is not audited.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="idempotent_requests",
+    )
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, path and canonical JSON body: a key reused for another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    response_headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    objects = IdempotentRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

@@ -59,6 +59,11 @@ class ServerErrorOut(Schema):
     request_id: str = Field(description="Quote it to the administrators: the logged error carries it.")
 
 
+class PreconditionFailedOut(Schema):
+    detail: str
+    etag: str = Field(description="The object's current ETag: read it again, then decide.")
+
+
 class PageParams(Schema):
     limit: int = Field(
         settings.PAGE_SIZE,
@@ -90,3 +95,6 @@ class SiteRef(Schema):
 # The answers every authenticated read may give besides its success.
 LIST_ERRORS: dict[int, Any] = {401: ErrorOut, 422: ValidationErrorOut, 500: ServerErrorOut}
 DETAIL_ERRORS: dict[int, Any] = {**LIST_ERRORS, 404: ErrorOut}
+# ... and every write: 403 when the object is visible but the caller may not do this.
+CREATE_ERRORS: dict[int, Any] = {**LIST_ERRORS, 403: ErrorOut}
+UPDATE_ERRORS: dict[int, Any] = {**DETAIL_ERRORS, 403: ErrorOut, 412: PreconditionFailedOut}
