@@ -1,0 +1,1 @@
+"""Reading other tools' histories of client requests. Parsing is pure; the actions write."""
