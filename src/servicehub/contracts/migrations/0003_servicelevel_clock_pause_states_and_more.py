@@ -7,30 +7,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0002_contract_penalties_from'),
+        ("contracts", "0002_contract_penalties_from"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='servicelevel',
-            name='clock_pause_states',
-            field=models.JSONField(blank=True, default=list, help_text='States in which the provider waits on the client.', validators=[servicehub.contracts.models.validate_demand_states], verbose_name='clock pauses in'),
+            model_name="servicelevel",
+            name="clock_pause_states",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="States in which the provider waits on the client.",
+                validators=[servicehub.contracts.models.validate_demand_states],
+                verbose_name="clock pauses in",
+            ),
         ),
         migrations.AddField(
-            model_name='servicelevel',
-            name='clock_start_states',
-            field=models.JSONField(blank=True, default=list, validators=[servicehub.contracts.models.validate_demand_states], verbose_name='clock starts on entering'),
+            model_name="servicelevel",
+            name="clock_start_states",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                validators=[servicehub.contracts.models.validate_demand_states],
+                verbose_name="clock starts on entering",
+            ),
         ),
         migrations.AddField(
-            model_name='servicelevel',
-            name='clock_stop_states',
-            field=models.JSONField(blank=True, default=list, validators=[servicehub.contracts.models.validate_demand_states], verbose_name='clock stops on entering'),
+            model_name="servicelevel",
+            name="clock_stop_states",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                validators=[servicehub.contracts.models.validate_demand_states],
+                verbose_name="clock stops on entering",
+            ),
         ),
         migrations.AddField(
-            model_name='servicelevel',
-            name='target_business_hours',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='target (business hours)'),
+            model_name="servicelevel",
+            name="target_business_hours",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=7,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                verbose_name="target (business hours)",
+            ),
         ),
     ]
