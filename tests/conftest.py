@@ -166,7 +166,7 @@ def world(db: None) -> World:
             number=f"PO-{contract.reference}",
             amount=Decimal("500000.00"),
             issued_on=dt.date(2026, 1, 15),
-            valid_until=dt.date(2026, 12, 31),
+            valid_until=dt.date(2030, 12, 31),
             actor=None,
         )
         do_define_service_level(

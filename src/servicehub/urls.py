@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("servicehub.people.urls")),
     path("catalogue/", include("servicehub.catalogue.urls")),
     path("contracts/", include("servicehub.contracts.urls")),
+    path("demands/", include("servicehub.demands.urls")),
     path("api/v1/", api.urls),
 ]
 

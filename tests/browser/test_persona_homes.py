@@ -5,39 +5,16 @@ Screenshots go to test-artifacts/home-<login>.png for people to look at.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("SERVICEHUB_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the live server's ORM calls are
-    # made from its own threads, and the test's own ORM calls happen before any page opens.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def test_every_persona_signs_in_and_sees_its_french_home(
-    transactional_db: None, live_server: Any, browser: Any
+    transactional_db: None, live_server: Any, browser: Any, artifacts: Path
 ) -> None:
     from django.utils import translation
 
@@ -51,7 +28,6 @@ def test_every_persona_signs_in_and_sees_its_french_home(
         Contract.objects.exclude(client__code=client_ci.organisation).values_list("reference", flat=True)
     )
     assert others_of_client_ci
-    ARTIFACTS.mkdir(exist_ok=True)
     for login in DEMO_LOGINS:
         context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
         page = context.new_page()
@@ -73,5 +49,5 @@ def test_every_persona_signs_in_and_sees_its_french_home(
         if login.username == "client.ci":
             assert "SOF-CS-2025-005" in body
             assert not any(ref in body for ref in others_of_client_ci), "another client's contract is shown"
-        page.screenshot(path=str(ARTIFACTS / f"home-{login.username}.png"), full_page=True)
+        page.screenshot(path=str(artifacts / f"home-{login.username}.png"), full_page=True)
         context.close()

@@ -7,6 +7,7 @@ import importlib
 import inspect
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,13 +33,17 @@ from servicehub.demands import actions as demands
 from servicehub.demands.actions import LineInput
 from servicehub.demands.models import Demand, Invoice
 from servicehub.org.actions import (
+    do_add_holiday_override,
     do_create_organisation,
     do_create_programme,
     do_create_site,
+    do_remove_holiday_override,
     do_set_objective,
+    do_set_working_hours,
     do_update_site,
 )
-from servicehub.org.choices import ObjectiveMetric, OrganisationKind
+from servicehub.org.choices import HolidayCountry, HolidayOverrideKind, ObjectiveMetric, OrganisationKind
+from servicehub.org.models import HolidayOverride
 from servicehub.people.actions import (
     do_create_grade,
     do_create_skill,
@@ -60,6 +65,15 @@ ACTION_MODULES = [
 ]
 
 D = dt.date(2026, 3, 2)
+SERVICENOW_EXCERPT = Path(__file__).resolve().parents[1] / "data" / "servicenow_excerpt.csv"
+
+
+def _removed_override(w: World, actor: User) -> HolidayOverride:
+    override = do_add_holiday_override(
+        country=HolidayCountry.MOROCCO, date=D, name="Aïd", kind=HolidayOverrideKind.ADD, actor=actor
+    )
+    do_remove_holiday_override(override, actor=actor)
+    return override
 
 
 def _cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], Any], AuditEvent]]:
@@ -97,6 +111,20 @@ def _cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], Any], A
         "do_update_site": (
             lambda: do_update_site(w.rabat, seats=420, actor=director),
             AuditEvent.SITE_UPDATED,
+        ),
+        "do_set_working_hours": (
+            lambda: do_set_working_hours(w.rabat, hours={0: [(dt.time(9), dt.time(13))]}, actor=director)[0],
+            AuditEvent.WORKING_HOURS_SET,
+        ),
+        "do_add_holiday_override": (
+            lambda: do_add_holiday_override(
+                site=w.rabat, date=D, name="Pont", kind=HolidayOverrideKind.ADD, actor=director
+            ),
+            AuditEvent.HOLIDAY_OVERRIDE_ADDED,
+        ),
+        "do_remove_holiday_override": (
+            lambda: _removed_override(w, director),
+            AuditEvent.HOLIDAY_OVERRIDE_REMOVED,
         ),
         "do_create_programme": (
             lambda: do_create_programme(
@@ -346,6 +374,14 @@ def _demand_cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], 
         "do_cancel_demand": (
             lambda: demands.do_cancel_demand(_demand_in(w), actor=client, reason="no"),
             AuditEvent.DEMAND_CANCELLED,
+        ),
+        "do_import_servicenow": (
+            # One row per imported demand; the oldest, checked below, is the file's first incident's.
+            lambda: (
+                demands.do_import_servicenow(w.contract_a, SERVICENOW_EXCERPT, actor=lead),
+                Demand.objects.get(reference="SN-0000045"),
+            )[1],
+            AuditEvent.DEMAND_IMPORTED,
         ),
     }
 

@@ -7,6 +7,8 @@ fails `test_matrix_covers_every_url_with_an_id` until it is added here.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
@@ -15,7 +17,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import World
 from servicehub.api.actions import do_issue_token
+from servicehub.catalogue.choices import Complexity
 from servicehub.core.models import User
+from servicehub.demands.actions import LineInput, do_create_demand, do_quote_demand, do_submit_demand
+
+API_TRANSITIONS: dict[str, dict[str, Any]] = {
+    "submit": {},
+    "quote": {},
+    "order": {},
+    "plan": {"site": 1, "committed_on": "2026-07-01"},
+    "start": {},
+    "deliver": {},
+    "accept": {},
+    "reject": {"reason": "matrix"},
+    "rework": {},
+    "cancel": {"reason": "matrix"},
+}
 
 # url name -> (attribute of World for client A's object, for client B's object, client A may see its own)
 MATRIX: dict[str, tuple[str, str, bool]] = {
@@ -30,6 +47,13 @@ MATRIX: dict[str, tuple[str, str, bool]] = {
     "api:get_work_unit": ("work_unit_a", "work_unit_b", True),
     "api:get_price_list": ("price_list_a", "price_list_b", True),
     "api:get_contract": ("contract_a", "contract_b", True),
+    # World holds no demand: one is opened on each client's contract for these (see _objects).
+    "demands:demand-detail": ("demand_a", "demand_b", True),
+    "demands:demand-transition": ("demand_a", "demand_b", True),
+    "api:get_demand": ("demand_a", "demand_b", True),
+    "api:get_demand_quote": ("quoted_demand_a", "quoted_demand_b", True),
+    # The API's transitions are POST only: sent with a body each accepts, so that only the id decides.
+    **{f"api:{name}_demand": ("demand_a", "demand_b", True) for name in API_TRANSITIONS},
     # Tokens are personal: tested below with each client's own token.
     "token-revoke": ("", "", True),
 }
@@ -55,8 +79,37 @@ def _unmasked(content: bytes, url: str) -> bytes:
     return re.sub(rb"[A-Za-z0-9]{64}", b"<csrf>", content.replace(url.encode(), b"<url>"))
 
 
+def _objects(world: World, own_attr: str, foreign_attr: str) -> tuple[Any, Any]:
+    if own_attr in ("demand_a", "quoted_demand_a"):
+        demands = tuple(
+            do_create_demand(
+                contract,
+                title="Matrix",
+                lines=[LineInput(unit, Complexity.MEDIUM, Decimal("1"))],
+                actor=None,
+            )
+            for contract, unit in (
+                (world.contract_a, world.work_unit_a),
+                (world.contract_b, world.work_unit_b),
+            )
+        )
+        if own_attr == "quoted_demand_a":
+            for demand in demands:
+                do_submit_demand(demand, actor=None)
+                do_quote_demand(demand, actor=None)
+        return demands  # type: ignore[return-value]
+    return getattr(world, own_attr), getattr(world, foreign_attr)
+
+
 def _url(name: str, obj: Any) -> str:
+    if name == "demands:demand-transition":
+        # A draft's first step, which client A's requester may take on its own demand.
+        return reverse(name, kwargs={"pk": obj.pk, "name": "submit"})
+    if name == "api:get_demand_quote":
+        return reverse(name, kwargs={"demand_id": obj.pk, "version": 1})
     kwarg = {
+        **{f"api:{verb}_demand": "demand_id" for verb in API_TRANSITIONS},
+        "api:get_demand": "demand_id",
         "api:get_organisation": "organisation_id",
         "api:get_site": "site_id",
         "api:get_specialist": "specialist_id",
@@ -72,7 +125,7 @@ def test_client_a_gets_404_on_client_b_objects(
     client: Client, world: World, personas: dict[str, User], name: str
 ) -> None:
     own_attr, foreign_attr, sees_own = MATRIX[name]
-    own, foreign = getattr(world, own_attr), getattr(world, foreign_attr)
+    own, foreign = _objects(world, own_attr, foreign_attr)
     user = personas["client_a"]
     if name.startswith("api:"):
         _, plain = do_issue_token(name="matrix", actor=user)
@@ -82,16 +135,27 @@ def test_client_a_gets_404_on_client_b_objects(
         headers = {}
     foreign_url = _url(name, foreign)
     missing_url = foreign_url.replace(str(foreign.pk), "987654321")
-    foreign_response = client.get(foreign_url, **headers)
-    missing_response = client.get(missing_url, **headers)
-    own_response = client.get(_url(name, own), **headers)
+    verb = name.removeprefix("api:").removesuffix("_demand")
+    writes = name.startswith("api:") and verb in API_TRANSITIONS
+    send: Any = (
+        partial(client.post, data=API_TRANSITIONS[verb], content_type="application/json")
+        if writes
+        else client.get
+    )
+    foreign_response = send(foreign_url, **headers)
+    missing_response = send(missing_url, **headers)
+    own_response = send(_url(name, own), **headers)
     assert foreign_response.status_code == 404
     assert missing_response.status_code == 404
     # Forbidden and missing cannot be told apart.
     assert _unmasked(foreign_response.content, foreign_url) == _unmasked(
         missing_response.content, missing_url
     )
-    assert own_response.status_code == (200 if sees_own else 404)
+    if writes:
+        # A write on its own demand: done, refused (403) or illegal now (422), but never "missing".
+        assert (own_response.status_code != 404) == sees_own
+    else:
+        assert own_response.status_code == (200 if sees_own else 404)
     if name.startswith("api:"):
         assert foreign_response.json() == missing_response.json()
 

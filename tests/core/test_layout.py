@@ -8,12 +8,17 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from conftest import PASSWORD, World
 from servicehub.core.choices import AuditEvent
 from servicehub.core.models import AuditLog, User
 
 APOS = "\u2019"  # the typographic apostrophe of the French catalogue
+with translation.override("fr"):
+    # Read from the catalogue, so the test holds before and after the label is translated.
+    DEMANDS = gettext("Demands")
 PAGES = [
     "home",
     "token-list",
@@ -22,6 +27,8 @@ PAGES = [
     "catalogue:workunit-list",
     "catalogue:pricelist-list",
     "contracts:contract-list",
+    "demands:demand-list",
+    "demands:demand-create",
 ]
 
 
@@ -34,7 +41,13 @@ def test_every_page_needs_sign_in(client: Client, world: World, name: str) -> No
 
 @pytest.mark.parametrize(
     "name",
-    ["org:site-detail", "people:specialist-detail", "catalogue:workunit-detail", "contracts:contract-detail"],
+    [
+        "org:site-detail",
+        "people:specialist-detail",
+        "catalogue:workunit-detail",
+        "contracts:contract-detail",
+        "demands:demand-detail",
+    ],
 )
 def test_every_detail_page_needs_sign_in(client: Client, world: World, name: str) -> None:
     assert client.get(reverse(name, args=[1])).status_code == 302
@@ -76,11 +89,16 @@ def test_wrong_password_is_refused_politely(client: Client, personas: dict[str, 
                 f"Unités d{APOS}œuvre",
                 "Grilles tarifaires",
                 "Contrats",
+                DEMANDS,
                 f"Journal d{APOS}audit",
             ],
         ),
-        ("specialist", ["Accueil", "Sites", "Spécialistes", f"Unités d{APOS}œuvre", "Contrats"]),
-        ("client_a", ["Accueil", "Sites", f"Unités d{APOS}œuvre", "Grilles tarifaires", "Contrats"]),
+        ("specialist", ["Accueil", "Sites", "Spécialistes", f"Unités d{APOS}œuvre", "Contrats", DEMANDS]),
+        ("client_a", ["Accueil", "Sites", f"Unités d{APOS}œuvre", "Grilles tarifaires", "Contrats", DEMANDS]),
+        (
+            "recruiter",
+            ["Accueil", "Sites", "Spécialistes", f"Unités d{APOS}œuvre", "Grilles tarifaires", "Contrats"],
+        ),
     ],
 )
 def test_menu_follows_the_persona(

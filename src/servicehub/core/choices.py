@@ -70,6 +70,7 @@ class AuditEvent(models.TextChoices):
     DEMAND_REJECTED = "demand.rejected", _("Delivery rejected")
     DEMAND_REWORK = "demand.rework", _("Rework started")
     DEMAND_CANCELLED = "demand.cancelled", _("Demand cancelled")
+    SLA_BREACHED = "sla.breached", _("Service level breached")
     DEMAND_INVOICED = "demand.invoiced", _("Demand invoiced")
     DEMAND_CREDITED = "demand.credited", _("Demand credited")
     INVOICE_PREPARED = "invoice.prepared", _("Invoice prepared")

@@ -43,11 +43,16 @@ class Column:
 
 @dataclass(frozen=True)
 class FilterChoice:
-    """One option of a filter. With a `condition`, choosing it applies the condition instead of the lookup."""
+    """One option of a filter. With a `condition`, choosing it applies the condition instead of the lookup.
+
+    A choice that does not `narrow` (e.g. "All demands" beside a default queue) does not count
+    as a filter for the empty state.
+    """
 
     value: str
     label: StrOrPromise
     condition: Q | None = None
+    narrows: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,14 @@ class ListFilter:
     """A select above the table: `?key=value` becomes `.filter(lookup=value)` if value is one of `choices`.
 
     Values outside `choices` are ignored, so a filter never reaches rows the choices did not offer.
+    With a `default`, an absent `?key=` means the default choice and the select offers no blank "All".
     """
 
     key: str
     label: StrOrPromise
     lookup: str
     choices: Sequence[FilterChoice]
+    default: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ class HeaderCell:
 class FilterState:
     filter: ListFilter
     selected: str = ""
+    narrows: bool = False
 
 
 @dataclass
@@ -126,7 +134,7 @@ class ListPage:
 
     @property
     def is_filtered(self) -> bool:
-        return any(f.selected for f in self.filters)
+        return any(f.narrows for f in self.filters)
 
     @property
     def is_narrowed(self) -> bool:
@@ -212,14 +220,16 @@ def build_list_page(
 
     states: list[FilterState] = []
     for list_filter in filters:
-        raw = params.get(list_filter.key, "")
+        raw = params.get(list_filter.key, list_filter.default)
         choice = next((c for c in list_filter.choices if c.value == raw), None) if raw else None
         if choice is not None:
             if choice.condition is not None:
                 queryset = queryset.filter(choice.condition)
             else:
                 queryset = queryset.filter(**{list_filter.lookup: choice.value})
-        states.append(FilterState(list_filter, choice.value if choice else ""))
+        states.append(
+            FilterState(list_filter, choice.value if choice else "", choice is not None and choice.narrows)
+        )
 
     column, descending = _parse_sort(params.get("sort", ""), spec)
     # The primary key breaks ties (in the order rows were recorded) so pages never repeat or skip a row.

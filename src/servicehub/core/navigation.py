@@ -40,6 +40,7 @@ ITEMS = [
     NavItem(_("Work units"), "catalogue:workunit-list", _ALL),
     NavItem(_("Price lists"), "catalogue:pricelist-list", _ALL - {Persona.SPECIALIST}),
     NavItem(_("Contracts"), "contracts:contract-list", _ALL),
+    NavItem(_("Demands"), "demands:demand-list", _ALL - {Persona.RECRUITER}),
     NavItem(_("Audit log"), "audit-log", frozenset({Persona.DIRECTOR})),
 ]
 

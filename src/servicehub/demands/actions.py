@@ -9,14 +9,17 @@ draft, submitted and quoted may be cancelled.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from functools import partial
+from typing import Any, TextIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +28,19 @@ from servicehub.catalogue.choices import Complexity
 from servicehub.catalogue.models import Price, PriceListVersion, WorkUnit, WorkUnitEffort
 from servicehub.contracts import penalties
 from servicehub.contracts.models import Contract, PurchaseOrder, ServiceLevel
-from servicehub.core.audit import record_change
+from servicehub.core.audit import audit_entry, record_change, record_changes
 from servicehub.core.choices import AuditEvent, Persona
 from servicehub.core.models import User
 from servicehub.core.tenancy import get_visible_or_404
-from servicehub.demands.choices import Decision, DemandState, InvoiceKind, InvoiceLineKind, InvoiceState
+from servicehub.demands.choices import (
+    Decision,
+    DemandSource,
+    DemandState,
+    InvoiceKind,
+    InvoiceLineKind,
+    InvoiceState,
+)
+from servicehub.demands.imports.servicenow import ImportReport, Incident, ServiceNowLog, open_log
 from servicehub.demands.models import (
     Delivery,
     Demand,
@@ -40,6 +51,7 @@ from servicehub.demands.models import (
     Quote,
     QuoteLine,
 )
+from servicehub.demands.signals import demands_imported
 from servicehub.org.models import Site
 
 CENT = Decimal("0.01")
@@ -123,6 +135,16 @@ def _visible(demand: Demand, actor: User | None) -> Demand:
     return visible
 
 
+def _allowed(name: str, demand: Demand, actor: User | None) -> Demand:
+    """Visible (else 404), then allowed for the actor's persona (else 403), before any other check."""
+    demand = _visible(demand, actor)
+    if actor is not None and actor.persona not in TRANSITIONS[name].personas:
+        raise PermissionDenied(
+            _("As %(persona)s you may not do this on a demand.") % {"persona": Persona(actor.persona).label}
+        )
+    return demand
+
+
 def _transition(
     demand: Demand, name: str, *, actor: User | None, note: str = "", extra: dict[str, Any] | None = None
 ) -> Demand:
@@ -157,7 +179,15 @@ def _transition(
         before={"state": before},
         after={"state": rule.target, **{k: _plain(v) for k, v in (extra or {}).items()}},
     )
+    # The SLA clocks follow the timeline; recomputed once the move is committed.
+    transaction.on_commit(lambda: refresh_clocks_of([demand.pk]))
     return demand
+
+
+def refresh_clocks_of(demand_ids: Sequence[int]) -> None:
+    from servicehub.demands.clocks import refresh_clocks
+
+    refresh_clocks(Demand.objects.filter(pk__in=demand_ids))
 
 
 def _plain(value: Any) -> Any:
@@ -291,10 +321,10 @@ def do_quote_demand(
         key = (line.work_unit.pk, line.complexity)
         if line.quantity <= 0:
             raise ValidationError({"lines": _("Quantities must be positive.")})
-        if key not in prices:
+        if key not in prices or key not in efforts:
             raise ValidationError(
                 {
-                    "lines": _("%(unit)s (%(grade)s) has no price in %(version)s.")
+                    "lines": _("%(unit)s (%(grade)s) has no price in %(version)s or no effort in its chart.")
                     % {
                         "unit": line.work_unit.code,
                         "grade": Complexity(line.complexity).label,
@@ -349,7 +379,7 @@ def do_order_demand(
     override: bool = False,
 ) -> OrderResult:
     """The client approves the current quote; the amount is taken from a purchase order of the contract."""
-    locked = _visible(demand, actor)
+    locked = _allowed("order", demand, actor)
     quote = locked.current_quote
     if quote is None:
         raise ValidationError({"state": _("There is no quote to approve.")})
@@ -412,7 +442,7 @@ def do_order_demand(
 
 @transaction.atomic
 def do_plan_demand(demand: Demand, *, site: Site, committed_on: dt.date, actor: User | None) -> Demand:
-    demand = _visible(demand, actor)
+    demand = _allowed("plan", demand, actor)
     if not demand.contract.serving_sites.filter(pk=site.pk).exists():
         raise ValidationError({"site": _("This site does not serve the demand's contract.")})
     return _transition(demand, "plan", actor=actor, extra={"site": site, "committed_on": committed_on})
@@ -693,3 +723,180 @@ def do_issue_credit_note(invoice: Invoice, *, reason: str, actor: User | None) -
         actor, note, AuditEvent.CREDIT_NOTE_ISSUED, after={"number": note.number, "total": str(note.total)}
     )
     return note
+
+
+# --- Importing a client's ticket history -----------------------------------------------------------
+
+IMPORT_BATCH_SIZE = 500
+# SQLite refuses statements with more than 32,766 parameters; a batch's lookups use one per incident.
+IMPORT_MAX_BATCH_SIZE = 10_000
+_IMPORTERS = frozenset({Persona.DELIVERY_LEAD, Persona.DIRECTOR})
+
+
+def do_import_servicenow(
+    contract: Contract,
+    source: str | os.PathLike[str] | TextIO,
+    *,
+    actor: User | None,
+    batch_size: int = IMPORT_BATCH_SIZE,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Load a ServiceNow incident event log into `contract`: one demand per incident, with its timeline.
+
+    Malformed rows are skipped and reported (imports/servicenow.py has the checks and the state
+    mapping). An incident already imported into the contract (same number) is skipped whole, so
+    importing a file again adds nothing. Each batch of `batch_size` incidents is one transaction
+    rather than the whole file: the database's write lock is held for a batch, not for the full
+    import, and an import that fails half-way keeps its committed batches; running it again
+    completes it. No service level is computed here: each committed batch sends
+    `demands_imported` for the SLA clocks. `progress` is called with the report after each batch.
+    """
+    if not 1 <= batch_size <= IMPORT_MAX_BATCH_SIZE:
+        raise ValueError(f"batch_size must be between 1 and {IMPORT_MAX_BATCH_SIZE}")
+    started = time.perf_counter()
+    contract = _ensure_importer(actor, contract)
+    report = ImportReport()
+    with open_log(source) as stream:
+        log = ServiceNowLog(stream, timezone.get_default_timezone())
+        report.problems = log.problems
+
+        def write(batch: list[Incident]) -> None:
+            _import_incidents(contract, batch, actor=actor, report=report)
+            report.rows_read = log.rows_read
+            report.seconds = time.perf_counter() - started
+            if progress is not None:
+                progress(report)
+
+        batch: list[Incident] = []
+        for incident in log.incidents():
+            batch.append(incident)
+            if len(batch) == batch_size:
+                write(batch)
+                batch = []
+        if batch:
+            write(batch)
+        report.rows_read = log.rows_read
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ensure_importer(actor: User | None, contract: Contract) -> Contract:
+    if actor is None:
+        return contract
+    contract = get_visible_or_404(actor, Contract.objects.all(), pk=contract.pk)
+    if actor.persona not in _IMPORTERS:
+        raise PermissionDenied(_("Only a delivery lead or a director may import a ticket history."))
+    return contract
+
+
+@transaction.atomic
+def _import_incidents(
+    contract: Contract, incidents: Sequence[Incident], *, actor: User | None, report: ImportReport
+) -> None:
+    # Two imports into one contract take turns, so what is "already present" stays true until commit.
+    list(Contract.objects.select_for_update().filter(pk=contract.pk).values_list("pk", flat=True))
+    present = set(
+        Demand.objects.filter(
+            contract=contract, external_ref__in=[incident.number for incident in incidents]
+        ).values_list("external_ref", flat=True)
+    )
+    fresh = [incident for incident in incidents if incident.number not in present]
+    report.incidents_skipped += len(incidents) - len(fresh)
+    if not fresh:
+        return
+    references = _imported_references(contract, [incident.number for incident in fresh])
+    demands = [_imported_demand(contract, incident, references[incident.number]) for incident in fresh]
+    Demand.objects.bulk_create(demands)
+    if not connection.features.can_return_rows_from_bulk_insert:
+        ids = dict(
+            Demand.objects.filter(contract=contract, external_ref__in=references).values_list(
+                "external_ref", "pk"
+            )
+        )
+        for demand in demands:
+            demand.pk = ids[demand.external_ref]
+    events: list[DemandEvent] = []
+    for demand, incident in zip(demands, fresh, strict=True):
+        # Every update is kept, repeated states included: the timeline is the source's. The demand
+        # is new and the reader keeps one row per sys_mod_count, so no (demand, external_seq) repeats.
+        before = ""
+        for row in incident.events:
+            mapped = row.mapped
+            events.append(
+                DemandEvent(
+                    demand=demand,
+                    at=row.at,
+                    from_state=before,
+                    to_state=mapped.state,
+                    waiting_on_client=mapped.waiting_on_client,
+                    external_seq=row.seq,
+                    note=f"ServiceNow: {row.state}",
+                )
+            )
+            before = mapped.state
+    DemandEvent.objects.bulk_create(events)
+    record_changes(
+        [
+            audit_entry(
+                actor,
+                demand,
+                AuditEvent.DEMAND_IMPORTED,
+                after={
+                    "source": DemandSource.SERVICENOW.value,
+                    "external_ref": incident.number,
+                    "state": demand.state,
+                    "events": len(incident.events),
+                },
+            )
+            for demand, incident in zip(demands, fresh, strict=True)
+        ]
+    )
+    report.incidents_imported += len(demands)
+    report.events_imported += len(events)
+    transaction.on_commit(
+        partial(
+            demands_imported.send,
+            sender=Demand,
+            contract_id=contract.pk,
+            demand_ids=[demand.pk for demand in demands],
+        )
+    )
+
+
+def _imported_references(contract: Contract, numbers: Sequence[str]) -> dict[str, str]:
+    wanted = {number: f"SN-{number}" for number in numbers}
+    taken = set(Demand.objects.filter(reference__in=wanted.values()).values_list("reference", flat=True))
+    # References are unique across contracts: the same log imported into a second contract gets
+    # references that name the contract too.
+    return {
+        number: reference if reference not in taken else f"SN-{contract.pk}-{number}"
+        for number, reference in wanted.items()
+    }
+
+
+def _imported_demand(contract: Contract, incident: Incident, reference: str) -> Demand:
+    # The incident as its last update left it.
+    last = incident.last
+    values = {"number": incident.number, "category": last.category, "subcategory": last.subcategory}
+    if last.category and last.subcategory:
+        title = _("Incident %(number)s — category %(category)s / %(subcategory)s") % values
+    elif last.category:
+        title = _("Incident %(number)s — category %(category)s") % values
+    else:
+        title = _("Incident %(number)s") % values
+    description = _(
+        "Imported from ServiceNow: symptom %(symptom)s, impact %(impact)s, urgency %(urgency)s."
+    ) % {"symptom": last.symptom or "?", "impact": last.impact or "?", "urgency": last.urgency or "?"}
+    return Demand(
+        contract=contract,
+        reference=reference,
+        external_ref=incident.number,
+        source=DemandSource.SERVICENOW,
+        title=title[:200],
+        description=description,
+        currency=contract.currency,
+        state=last.mapped.state,
+        state_changed_at=last.at,
+        opened_at=last.opened_at,
+        priority=last.priority,
+    )

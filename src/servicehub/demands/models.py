@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from servicehub.catalogue.choices import Complexity
 from servicehub.core.choices import Currency
 from servicehub.core.models import TimeStampedModel
-from servicehub.demands.choices import Decision, DemandState, InvoiceKind, InvoiceLineKind, InvoiceState
+from servicehub.demands.choices import (
+    ClockState,
+    Decision,
+    DemandSource,
+    DemandState,
+    InvoiceKind,
+    InvoiceLineKind,
+    InvoiceState,
+    Priority,
+)
 from servicehub.demands.querysets import (
     DemandPartQuerySet,
     DemandQuerySet,
@@ -61,6 +70,16 @@ class Demand(TimeStampedModel):
         "org.Site", verbose_name=_("delivering site"), on_delete=models.PROTECT, null=True, blank=True
     )
     committed_on = models.DateField(_("committed delivery date"), null=True, blank=True)
+    # Demands imported from a client's ticketing tool (see demands/imports/): where from, under which
+    # number there, when the client opened it there and at which priority.
+    source = models.CharField(
+        _("source"), max_length=20, choices=DemandSource.choices, default=DemandSource.SERVICEHUB
+    )
+    external_ref = models.CharField(_("external reference"), max_length=40, blank=True, db_index=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, null=True, blank=True
+    )
 
     objects = DemandQuerySet.as_manager()
 
@@ -72,7 +91,13 @@ class Demand(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ordered_amount__isnull=True) | Q(ordered_amount__gte=0),
                 name="ordered_amount_not_negative",
-            )
+            ),
+            # A second import of the same file finds the demands it made by this key.
+            models.UniqueConstraint(
+                fields=["contract", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="external_ref_once_per_contract",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,6 +243,10 @@ class DemandEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=20, choices=DemandState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=DemandState.choices)
     note = models.TextField(_("note"), blank=True)
+    # The SLA clocks pause while the demand waits on the client (ServiceNow's "Awaiting User Info").
+    waiting_on_client = models.BooleanField(_("waiting on the client"), default=False)
+    # The event's number in the source tool (ServiceNow's sys_mod_count) for imported events.
+    external_seq = models.PositiveIntegerField(_("external sequence"), null=True, blank=True)
 
     objects = DemandPartQuerySet.as_manager()
 
@@ -225,6 +254,13 @@ class DemandEvent(models.Model):
         verbose_name = _("demand event")
         verbose_name_plural = _("demand events")
         ordering = ["demand", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "external_seq"],
+                condition=Q(external_seq__isnull=False),
+                name="external_seq_once_per_demand",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.demand_id}: {self.from_state} → {self.to_state}"
@@ -235,7 +271,11 @@ class IssuedInvoiceError(PermissionError):
 
 
 class Invoice(TimeStampedModel):
-    """A contract's invoice for one month, or a credit note correcting an issued invoice."""
+    """A contract's invoice for one month, or a credit note correcting an issued invoice.
+
+    total = deliverables_amount - penalties_amount = the sum of the lines. The actions keep it
+    so; it is not a database CHECK because SQLite would compare the amounts as floats.
+    """
 
     contract = models.ForeignKey(
         "contracts.Contract", verbose_name=_("contract"), on_delete=models.PROTECT, related_name="invoices"
@@ -274,10 +314,6 @@ class Invoice(TimeStampedModel):
                 fields=["contract", "period_start"],
                 condition=Q(kind=InvoiceKind.INVOICE),
                 name="one_invoice_per_contract_and_month",
-            ),
-            models.CheckConstraint(
-                condition=Q(total=models.F("deliverables_amount") - models.F("penalties_amount")),
-                name="invoice_total_is_deliverables_less_penalties",
             ),
         ]
 
@@ -326,3 +362,55 @@ class InvoiceLine(models.Model):
         if Invoice.objects.filter(pk=self.invoice_id, state=InvoiceState.ISSUED).exists():
             raise IssuedInvoiceError("the lines of an issued invoice cannot change")
         super().save(*args, **kwargs)
+
+
+class SlaClock(models.Model):
+    """Where one service level's clock stands for one demand, recomputed from the timeline.
+
+    `deadline` is indexed: the tick finds due clocks with one range scan and marks each
+    breach with a conditional UPDATE, so two workers never mark the same breach twice.
+    """
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="sla_clocks")
+    service_level = models.ForeignKey(
+        "contracts.ServiceLevel",
+        verbose_name=_("service level"),
+        on_delete=models.CASCADE,
+        related_name="clocks",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ClockState.choices)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    elapsed_seconds = models.PositiveIntegerField(_("business time elapsed (s)"), default=0)
+    target_seconds = models.PositiveIntegerField(_("target (s)"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = DemandPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "service_level"], name="one_clock_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id}/{self.service_level_id}: {self.status}"
+
+
+class SlaPause(models.Model):
+    """The pause ledger: when a clock waited on the client."""
+
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField(_("paused at"))
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SLA pause")
+        verbose_name_plural = _("SLA pauses")
+        ordering = ["clock", "started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id}: {self.started_at} to {self.ended_at}"

@@ -1,0 +1,704 @@
+"""Demand pages: the list (a queue for whoever has a move to make), a new demand, one demand's page
+with its quotes, deliveries and timeline, and one page per step of the lifecycle.
+
+Views parse, call the lifecycle's actions and render; the actions check permissions and states
+again, so a page never decides alone. An action's ValidationError is shown next to the field it
+names, PermissionDenied is the 403 page and Http404 the 404 page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from servicehub.catalogue.choices import Complexity
+from servicehub.catalogue.models import Price, PriceListVersion, WorkUnit, WorkUnitEffort
+from servicehub.contracts.models import Contract, PurchaseOrder
+from servicehub.core.choices import Persona
+from servicehub.core.figures import MONEY_FIELD
+from servicehub.core.http import AuthenticatedRequest
+from servicehub.core.lists import Column, FilterChoice, ListFilter, ListSpec, choices_from_enum, render_list
+from servicehub.core.models import User
+from servicehub.core.tenancy import get_visible_or_404
+from servicehub.demands import actions
+from servicehub.demands.actions import TRANSITIONS, allowed_transitions, price_version_on, remaining_on
+from servicehub.demands.choices import DemandState
+from servicehub.demands.forms import (
+    BaseLineFormSet,
+    Catalogue,
+    ConfirmForm,
+    DemandForm,
+    NoteForm,
+    OpenOrder,
+    OrderForm,
+    PlanForm,
+    QuoteForm,
+    ReasonForm,
+    carried_fields,
+    carried_lines,
+    line_formset,
+)
+from servicehub.demands.models import Delivery, Demand, DemandEvent, DemandLine, Quote, QuoteLine
+from servicehub.demands.queues import has_a_queue, may_open_demands, waiting_for
+from servicehub.org.models import Site
+
+StrOrPromise = str | Promise
+
+# ---------------------------------------------------------------------------
+# The list
+
+
+def state_rank(field: str = "state") -> Case:
+    """Draft → cancelled, the order of the lifecycle, to sort on the state column."""
+    return Case(
+        *(When(**{field: state.value}, then=Value(rank)) for rank, state in enumerate(DemandState)),
+        default=Value(len(DemandState)),
+        output_field=IntegerField(),
+    )
+
+
+DEMAND_LIST = ListSpec(
+    columns=[
+        Column("reference", _("Demand"), ("reference",)),
+        Column("contract", _("Contract"), ("contract__reference",)),
+        Column("state", _("State"), ("state_rank",)),
+        # Age in the current state; SLA deadlines will come with the SLA clocks.
+        Column("since", _("Since"), ("-state_changed_at",)),
+        Column("desired", _("Desired by"), ("desired_on",)),
+        Column("amount", _("Amount"), ("amount",), numeric=True),
+    ],
+    search_fields=["reference", "title", "contract__reference"],
+    default_sort="-since",
+    template_name="demands/demand_list.html",
+    partial_template_name="demands/_demand_results.html",
+    search_label=_("Search by reference, title or contract"),
+    empty_title=_("No demand yet"),
+    empty_hint=_("A demand is what a client asks for, in work units of its contract's catalogue."),
+)
+
+# The queue filter: "me" keeps the demands that wait for the user, "all" keeps everything.
+QUEUE_KEY = "waiting"
+QUEUE_MINE = "me"
+QUEUE_ALL = "all"
+
+
+def demands_for_list(user: User) -> QuerySet[Demand]:
+    """Visible demands with their contract, client and amount (ordered, else last quoted): no N+1."""
+    last_quote = (
+        Quote.objects.restrict(user, "view")
+        .filter(demand=OuterRef("pk"))
+        .order_by("-version")
+        .values("total_amount")[:1]
+    )
+    return (
+        Demand.objects.restrict(user, "view")
+        .select_related("contract__client")
+        .annotate(
+            quoted_amount=Subquery(last_quote, output_field=MONEY_FIELD),
+            amount=Coalesce("ordered_amount", "quoted_amount", output_field=MONEY_FIELD),
+            state_rank=state_rank(),
+        )
+    )
+
+
+def _queue_filter(user: User) -> ListFilter | None:
+    if not (has_a_queue(user) or may_open_demands(user)):
+        return None  # no move of their own to make: the whole list is all they need
+    return ListFilter(
+        QUEUE_KEY,
+        _("Show"),
+        "",
+        [
+            FilterChoice(QUEUE_MINE, _("Waiting for me"), waiting_for(user)),
+            FilterChoice(QUEUE_ALL, _("All demands"), Q(), narrows=False),
+        ],
+        # Provider staff and approvers land on their queue; a requester on all their demands.
+        default=QUEUE_MINE if has_a_queue(user) else QUEUE_ALL,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def demand_list(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    contracts = Contract.objects.restrict(user, "view").order_by("reference")
+    filters = [
+        ListFilter("state", _("State"), "state", choices_from_enum(DemandState.choices)),
+        ListFilter(
+            "contract",
+            _("Contract"),
+            "contract_id",
+            [FilterChoice(str(c.pk), c.reference) for c in contracts],
+        ),
+    ]
+    queue = _queue_filter(user)
+    demands = demands_for_list(user)
+    on_my_queue = False
+    if queue is not None:
+        filters.insert(0, queue)
+        on_my_queue = request.GET.get(queue.key, queue.default) == QUEUE_MINE
+        demands = demands.annotate(
+            waits=Case(
+                When(waiting_for(user), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+    context = {
+        "may_open": may_open_demands(user),
+        "on_my_queue": on_my_queue,
+        "all_url": f"{request.path}?{QUEUE_KEY}={QUEUE_ALL}",
+    }
+    return render_list(request, demands, DEMAND_LIST, filters=filters, context=context)
+
+
+# ---------------------------------------------------------------------------
+# Shared pieces
+
+
+def _detail_url(demand: Demand) -> str:
+    return reverse("demands:demand-detail", args=[demand.pk])
+
+
+def _catalogue(user: User, contract: Contract | None, today: dt.date) -> Catalogue:
+    """The work units the user may order on `contract`: those priced by the version in force today."""
+    if contract is None:
+        return Catalogue()
+    try:
+        version: PriceListVersion = price_version_on(contract, today)
+    except ValidationError:
+        version = contract.price_list_version
+    prices = list(
+        Price.objects.filter(version=version, work_unit__in=WorkUnit.objects.restrict(user, "view"))
+        .select_related("work_unit")
+        .order_by("work_unit__code")
+    )
+    # A grade without an effort in the unit's chart cannot be quoted (do_quote_demand needs both).
+    charted = set(
+        WorkUnitEffort.objects.filter(work_unit__in={price.work_unit_id for price in prices}).values_list(
+            "work_unit_id", "complexity"
+        )
+    )
+    catalogue = Catalogue(version=version)
+    for price in prices:
+        catalogue.units.setdefault(price.work_unit_id, price.work_unit)
+        if (price.work_unit_id, price.complexity) in charted:
+            catalogue.priced[(price.work_unit_id, price.complexity)] = price.unit_price
+    return catalogue
+
+
+def _split_errors(exc: ValidationError, fields: Sequence[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """The action's errors by field of the form, and those that belong to none."""
+    if not hasattr(exc, "error_dict"):
+        return {}, list(exc.messages)
+    by_field: dict[str, list[str]] = {}
+    others: list[str] = []
+    for key, texts in exc.message_dict.items():
+        if key in fields:
+            by_field[key] = texts
+        else:
+            others.extend(texts)
+    return by_field, others
+
+
+def _moved_on(exc: ValidationError) -> bool:
+    """The action refused because the demand's state changed meanwhile (someone else moved it)."""
+    return hasattr(exc, "error_dict") and "state" in exc.error_dict
+
+
+def _moved_on_redirect(request: AuthenticatedRequest, demand: Demand, exc: ValidationError) -> HttpResponse:
+    for text in exc.message_dict["state"]:
+        messages.error(request, text)
+    return redirect(_detail_url(demand))
+
+
+# ---------------------------------------------------------------------------
+# A new demand
+
+
+def _open_contracts(user: User, today: dt.date) -> list[Contract]:
+    """Contracts the user may open a demand on: visible and not ended."""
+    return list(
+        Contract.objects.restrict(user, "view")
+        .filter(ends_on__gte=today)
+        .select_related("client", "price_list_version")
+        .order_by("reference")
+    )
+
+
+def _chosen_contract(raw: str | None, contracts: Sequence[Contract]) -> Contract | None:
+    by_pk = {str(contract.pk): contract for contract in contracts}
+    if raw in by_pk:
+        return by_pk[raw]
+    return contracts[0] if len(contracts) == 1 else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_create(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    if not may_open_demands(user):
+        raise PermissionDenied(_("Only the client or a delivery lead may open a demand."))
+    today = timezone.localdate()
+    contracts = _open_contracts(user, today)
+    data = request.POST if request.method == "POST" else None
+    contract = _chosen_contract((data or request.GET).get("contract"), contracts)
+    catalogue = _catalogue(user, contract, today)
+    lines_errors: list[str] = []
+    status = 200
+
+    if data is not None and ("draft" in data or "submit" in data):
+        form = DemandForm(data, contracts=contracts, today=today)
+        formset = line_formset(catalogue, data)
+        if form.is_valid() and formset.is_valid():
+            try:
+                demand = _open_demand(form, formset, user, submit="submit" in data)
+            except ValidationError as exc:
+                by_field, others = _split_errors(exc, list(form.fields))
+                for name, texts in by_field.items():
+                    form.add_error(name, texts)
+                lines_errors = others
+            else:
+                if demand.state == DemandState.SUBMITTED:
+                    done = _("Demand %(reference)s is submitted: the delivery lead will quote it.")
+                else:
+                    done = _("Demand %(reference)s is saved as a draft. Submit it when it is ready.")
+                messages.success(request, done % {"reference": demand.reference})
+                return redirect(_detail_url(demand))
+        status = 400
+    elif data is not None:
+        # "Add a line" or a new contract: show everything again as typed, judge nothing yet.
+        lines = carried_lines(data)
+        if "add_line" in data or not lines:
+            lines.append({})
+        form = DemandForm(initial=carried_fields(data, DemandForm), contracts=contracts, today=today)
+        formset = line_formset(catalogue, initial=lines)
+    else:
+        form = DemandForm(
+            initial={"contract": str(contract.pk) if contract else ""}, contracts=contracts, today=today
+        )
+        formset = line_formset(catalogue, initial=[{}])
+
+    context = {
+        "form": form,
+        "formset": formset,
+        "contract": contract,
+        "contracts": contracts,
+        "catalogue": catalogue,
+        "lines_errors": lines_errors,
+    }
+    return render(request, "demands/demand_form.html", context, status=status)
+
+
+def _open_demand(form: DemandForm, formset: BaseLineFormSet, user: User, *, submit: bool) -> Demand:
+    # Opening and submitting go together or not at all: no stray draft if the submission fails.
+    with transaction.atomic():
+        demand = actions.do_create_demand(
+            form.cleaned_data["contract"],
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            desired_on=form.cleaned_data["desired_on"],
+            lines=formset.lines(),
+            actor=user,
+        )
+        if submit:
+            demand = actions.do_submit_demand(demand, actor=user)
+    return demand
+
+
+# ---------------------------------------------------------------------------
+# One demand
+
+
+@dataclass(frozen=True)
+class Step:
+    """How a transition shows: its button, its page, and the message once done (with %(reference)s)."""
+
+    label: StrOrPromise
+    title: StrOrPromise
+    explain: StrOrPromise
+    done: StrOrPromise
+    tone: str = "primary"
+
+
+STEPS: dict[str, Step] = {
+    "submit": Step(
+        _("Submit"),
+        _("Submit the demand"),
+        _("The delivery lead will quote it in work units. The requested lines can no longer change."),
+        _("Demand %(reference)s is submitted."),
+    ),
+    "quote": Step(
+        _("Quote"),
+        _("Quote the demand"),
+        _(
+            "Each line is priced from the contract's price list in force on the quote date; "
+            "efforts come from the work units' charts. Quoting again makes a new version."
+        ),
+        _("Demand %(reference)s is quoted (version %(version)s)."),
+    ),
+    "order": Step(
+        _("Approve and order"),
+        _("Approve the quote and order"),
+        _("The quoted amount is taken from a purchase order of the contract."),
+        _("Demand %(reference)s is ordered."),
+    ),
+    "plan": Step(
+        _("Plan"),
+        _("Plan the demand"),
+        _("Choose the site that delivers and the date you commit to."),
+        _("Demand %(reference)s is planned."),
+    ),
+    "start": Step(
+        _("Start the work"),
+        _("Start the work"),
+        _("The demand goes in progress."),
+        _("Work on demand %(reference)s has started."),
+    ),
+    "deliver": Step(
+        _("Deliver"),
+        _("Deliver"),
+        _("The client's approver is asked to accept or reject the delivery."),
+        _("Demand %(reference)s is delivered."),
+    ),
+    "accept": Step(
+        _("Accept the delivery"),
+        _("Accept the delivery"),
+        _("Accepting closes the demand; it will be invoiced at its quoted price."),
+        _("The delivery of demand %(reference)s is accepted."),
+    ),
+    "reject": Step(
+        _("Reject the delivery"),
+        _("Reject the delivery"),
+        _("The delivery team reworks the delivery; say what is wrong so that they can fix it."),
+        _("The delivery of demand %(reference)s is rejected."),
+        tone="danger",
+    ),
+    "rework": Step(
+        _("Start the rework"),
+        _("Start the rework"),
+        _("The demand goes back to the delivery team to fix what the client rejected."),
+        _("Rework on demand %(reference)s has started."),
+    ),
+    "cancel": Step(
+        _("Cancel the demand"),
+        _("Cancel the demand"),
+        _("A cancelled demand cannot be reopened."),
+        _("Demand %(reference)s is cancelled."),
+        tone="danger",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """A quote and its lines, each with its effort in hours (effort per unit times quantity)."""
+
+    quote: Quote
+    lines: list[tuple[QuoteLine, Decimal]]
+
+    @classmethod
+    def of(cls, quote: Quote) -> QuoteView:
+        return cls(quote, [(line, line.unit_hours * line.quantity) for line in quote.lines.all()])
+
+
+@dataclass(frozen=True)
+class StepLink:
+    name: str
+    step: Step
+    url: str
+
+
+def _visible_demand(user: User, pk: int) -> Demand:
+    demand: Demand = get_visible_or_404(
+        user,
+        Demand.objects.select_related(
+            "contract__client", "contract__price_list_version", "site", "purchase_order", "requested_by"
+        ),
+        pk=pk,
+    )
+    return demand
+
+
+def _step_links(demand: Demand, user: User) -> list[StepLink]:
+    return [
+        StepLink(name, STEPS[name], reverse("demands:demand-transition", args=[demand.pk, name]))
+        for name in allowed_transitions(demand, user)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def demand_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    demand = _visible_demand(user, pk)
+    lines = (
+        DemandLine.objects.restrict(user, "view")
+        .filter(demand=demand)
+        .select_related("work_unit")
+        .order_by("id")
+    )
+    quotes = [
+        QuoteView.of(quote)
+        for quote in Quote.objects.restrict(user, "view")
+        .filter(demand=demand)
+        .select_related("author", "price_list_version__price_list")
+        .prefetch_related(Prefetch("lines", QuoteLine.objects.select_related("work_unit").order_by("id")))
+        .order_by("-version")
+    ]
+    deliveries = (
+        Delivery.objects.restrict(user, "view")
+        .filter(demand=demand)
+        .select_related("delivered_by", "decided_by")
+        .order_by("-number")
+    )
+    events = (
+        DemandEvent.objects.restrict(user, "view")
+        .filter(demand=demand)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    context = {
+        "demand": demand,
+        "lines": lines,
+        "current": quotes[0] if quotes else None,
+        "older_quotes": quotes[1:],
+        "deliveries": deliveries,
+        "events": events,
+        "steps": _step_links(demand, user),
+    }
+    return render(request, "demands/demand_detail.html", context)
+
+
+# ---------------------------------------------------------------------------
+# The steps of the lifecycle
+
+
+def _open_orders(user: User, demand: Demand, today: dt.date) -> list[OpenOrder]:
+    orders = (
+        PurchaseOrder.objects.restrict(user, "view")
+        .filter(contract_id=demand.contract_id, issued_on__lte=today, valid_until__gte=today)
+        .order_by("valid_until", "number")
+    )
+    return [OpenOrder(order, remaining_on(order), demand.currency) for order in orders]
+
+
+def _serving_sites(user: User, demand: Demand) -> list[Site]:
+    return list(Site.objects.restrict(user, "view").filter(contracts=demand.contract_id).order_by("name"))
+
+
+def _step_form(name: str, demand: Demand, user: User, data: Any, today: dt.date) -> forms.Form:
+    match name:
+        case "order":
+            return OrderForm(
+                data,
+                orders=_open_orders(user, demand, today),
+                may_override=user.persona == Persona.DIRECTOR,
+            )
+        case "plan":
+            return PlanForm(data, sites=_serving_sites(user, demand), today=today)
+        case "deliver":
+            return NoteForm(data, note_label=_("Delivery note"))
+        case "accept":
+            return NoteForm(data, note_label=_("Comment (optional)"))
+        case "rework":
+            return NoteForm(data, note_label=_("Note (optional)"))
+        case "reject":
+            return ReasonForm(data, reason_help=_("The delivery team sees this reason in the timeline."))
+        case "cancel":
+            return ReasonForm(data)
+        case _:
+            return ConfirmForm(data)
+
+
+def _run_step(name: str, demand: Demand, cleaned: dict[str, Any], user: User) -> list[str]:
+    """Call the transition's action; returns its warnings."""
+    match name:
+        case "submit":
+            actions.do_submit_demand(demand, actor=user)
+        case "order":
+            result = actions.do_order_demand(
+                demand,
+                actor=user,
+                purchase_order=cleaned["purchase_order"],
+                override=cleaned.get("override", False),
+            )
+            return result.warnings
+        case "plan":
+            actions.do_plan_demand(
+                demand, site=cleaned["site"], committed_on=cleaned["committed_on"], actor=user
+            )
+        case "start":
+            actions.do_start_demand(demand, actor=user)
+        case "deliver":
+            actions.do_deliver_demand(demand, actor=user, note=cleaned["note"])
+        case "accept":
+            actions.do_accept_delivery(demand, actor=user, note=cleaned["note"])
+        case "reject":
+            actions.do_reject_delivery(demand, actor=user, reason=cleaned["reason"])
+        case "rework":
+            actions.do_start_rework(demand, actor=user, note=cleaned["note"])
+        case "cancel":
+            actions.do_cancel_demand(demand, actor=user, reason=cleaned["reason"])
+        case _:
+            raise Http404(_("No such page."))
+    return []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
+    user = request.user
+    demand = _visible_demand(user, pk)
+    rule = TRANSITIONS.get(name)
+    if rule is None:
+        raise Http404(_("No such page."))
+    if user.persona not in rule.personas:
+        raise PermissionDenied(
+            _("As %(persona)s you may not do this on a demand.") % {"persona": Persona(user.persona).label}
+        )
+    if demand.state not in rule.sources:
+        messages.error(
+            request,
+            _("A demand that is “%(state)s” cannot become “%(target)s”.")
+            % {"state": DemandState(demand.state).label, "target": rule.target.label},
+        )
+        return redirect(_detail_url(demand))
+    if name == "quote":
+        return _quote_step(request, demand)
+
+    step = STEPS[name]
+    today = timezone.localdate()
+    form = _step_form(name, demand, user, request.POST if request.method == "POST" else None, today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warnings = _run_step(name, demand, form.cleaned_data, user)
+        except ValidationError as exc:
+            if _moved_on(exc):
+                return _moved_on_redirect(request, demand, exc)
+            by_field, others = _split_errors(exc, list(form.fields))
+            for field_name, texts in by_field.items():
+                form.add_error(field_name, texts)
+            for text in others:
+                form.add_error(None, text)
+        else:
+            messages.success(request, step.done % {"reference": demand.reference})
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect(_detail_url(demand))
+    context: dict[str, Any] = {"demand": demand, "step": step, "form": form}
+    if isinstance(form, OrderForm):
+        context["quote"] = demand.current_quote
+        context["no_open_order"] = not form.orders
+    return render(
+        request, "demands/transition.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+def _quote_lines_initial(demand: Demand) -> list[dict[str, Any]]:
+    """The current quote's lines when quoting again, else the lines the client asked for."""
+    quote = demand.current_quote
+    rows = quote.lines.all() if quote is not None else demand.lines.order_by("id")
+    return [
+        {"work_unit": str(row.work_unit_id), "complexity": row.complexity, "quantity": _plain(row.quantity)}
+        for row in rows
+    ]
+
+
+def _plain(quantity: Decimal) -> Decimal:
+    """2.00 → 2 and 1.50 → 1.5, shown in the reader's format by the localized field."""
+    return quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() else quantity.normalize()
+
+
+def _quote_step(request: AuthenticatedRequest, demand: Demand) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    catalogue = _catalogue(user, demand.contract, today)
+    data = request.POST if request.method == "POST" else None
+    lines_errors: list[str] = []
+    status = 200
+    if data is not None and "save" in data:
+        form = QuoteForm(data)
+        formset = line_formset(catalogue, data)
+        if form.is_valid() and formset.is_valid():
+            try:
+                quote = actions.do_quote_demand(
+                    demand,
+                    actor=user,
+                    lines=formset.lines(),
+                    quoted_on=form.cleaned_data["quoted_on"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                if _moved_on(exc):
+                    return _moved_on_redirect(request, demand, exc)
+                by_field, lines_errors = _split_errors(exc, list(form.fields))
+                for name, texts in by_field.items():
+                    form.add_error(name, texts)
+            else:
+                done = STEPS["quote"].done % {"reference": demand.reference, "version": quote.version}
+                messages.success(request, done)
+                return redirect(_detail_url(demand))
+        status = 400
+    elif data is not None:
+        lines = carried_lines(data)
+        if "add_line" in data or not lines:
+            lines.append({})
+        form = QuoteForm(initial=carried_fields(data, QuoteForm))
+        formset = line_formset(catalogue, initial=lines)
+    else:
+        form = QuoteForm(initial={"quoted_on": today.isoformat()})
+        formset = line_formset(catalogue, initial=_quote_lines_initial(demand))
+    context = {
+        "demand": demand,
+        "step": STEPS["quote"],
+        "form": form,
+        "formset": formset,
+        "lines_errors": lines_errors,
+        "price_grid": _price_grid(catalogue),
+        "catalogue_version": catalogue.version,
+        "grades": [grade.label for grade in Complexity],
+    }
+    return render(request, "demands/quote_form.html", context, status=status)
+
+
+@dataclass
+class PriceRow:
+    unit: WorkUnit
+    prices: list[Decimal | None]
+
+
+def _price_grid(catalogue: Catalogue) -> list[PriceRow]:
+    """The catalogue's prices, one row per work unit, simple → very complex, beside the quote editor."""
+    grades = list(Complexity)
+    return [
+        PriceRow(unit, [catalogue.priced.get((pk, grade)) for grade in grades])
+        for pk, unit in catalogue.units.items()
+    ]
