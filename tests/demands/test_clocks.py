@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from conftest import World
 from servicehub.contracts.actions import do_define_service_level
 from servicehub.contracts.choices import Comparison, MeasurementWindow, MeasureUnit, ServiceLevelKind
 from servicehub.contracts.models import ServiceLevel
 from servicehub.core.choices import AuditEvent
-from servicehub.core.models import AuditLog
+from servicehub.core.models import AuditLog, User
 from servicehub.demands import actions
 from servicehub.demands.choices import ClockState, DemandState
 from servicehub.demands.clocks import mark_breaches, refresh_clocks, tick
@@ -116,3 +118,24 @@ def test_recomputing_is_idempotent(world: World, make_demand: MakeDemand) -> Non
             list(SlaClock.objects.values_list("status", "elapsed_seconds", "deadline", "stopped_at")) == first
         )
     assert first[0][0] == ClockState.STOPPED and SlaClock.objects.count() == 1
+
+
+def test_the_queue_shows_deadlines_and_breaches(
+    client: Client, world: World, personas: dict[str, User], make_demand: MakeDemand
+) -> None:
+    _level(world, "quote", ["submitted"], ["quoted"], [], "4")
+    with time_machine.travel(local(2026, 6, 1, 9, 0), tick=False):
+        late, on_time = make_demand(DemandState.SUBMITTED), None
+    with time_machine.travel(local(2026, 6, 2, 9, 0), tick=False):
+        on_time = make_demand(DemandState.SUBMITTED)
+        tick()
+        client.force_login(personas["delivery_lead"])
+        body = client.get(
+            reverse("demands:demand-list"), {"waiting": "all"}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content
+    rows = {
+        ref: body.split(ref.encode())[1].split(b"</tr>")[0] for ref in (late.reference, on_time.reference)
+    }
+    assert b"Breached" in rows[late.reference]
+    # Tue 9:00 plus four business hours: Tue 13:00, four hours ahead.
+    assert b"Breached" not in rows[on_time.reference] and b"in 4" in rows[on_time.reference]

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -51,7 +52,7 @@ from servicehub.core.models import User
 from servicehub.core.tenancy import get_visible_or_404
 from servicehub.demands import actions
 from servicehub.demands.actions import TRANSITIONS, allowed_transitions, price_version_on, remaining_on
-from servicehub.demands.choices import DemandState
+from servicehub.demands.choices import ClockState, DemandState
 from servicehub.demands.forms import (
     BaseLineFormSet,
     Catalogue,
@@ -67,7 +68,7 @@ from servicehub.demands.forms import (
     carried_lines,
     line_formset,
 )
-from servicehub.demands.models import Delivery, Demand, DemandEvent, DemandLine, Quote, QuoteLine
+from servicehub.demands.models import Delivery, Demand, DemandEvent, DemandLine, Quote, QuoteLine, SlaClock
 from servicehub.demands.queues import has_a_queue, may_open_demands, waiting_for
 from servicehub.org.models import Site
 
@@ -91,8 +92,9 @@ DEMAND_LIST = ListSpec(
         Column("reference", _("Demand"), ("reference",)),
         Column("contract", _("Contract"), ("contract__reference",)),
         Column("state", _("State"), ("state_rank",)),
-        # Age in the current state; SLA deadlines will come with the SLA clocks.
+        # Age in the current state, and the nearest deadline of a running SLA clock.
         Column("since", _("Since"), ("-state_changed_at",)),
+        Column("sla", _("SLA deadline"), ("sla_deadline",)),
         Column("desired", _("Desired by"), ("desired_on",)),
         Column("amount", _("Amount"), ("amount",), numeric=True),
     ],
@@ -119,10 +121,18 @@ def demands_for_list(user: User) -> QuerySet[Demand]:
         .order_by("-version")
         .values("total_amount")[:1]
     )
+    clocks = SlaClock.objects.restrict(user, "view").filter(demand=OuterRef("pk"))
+    next_deadline = (
+        clocks.filter(status=ClockState.RUNNING, deadline__isnull=False)
+        .order_by("deadline")
+        .values("deadline")[:1]
+    )
     return (
         Demand.objects.restrict(user, "view")
         .select_related("contract__client")
         .annotate(
+            sla_deadline=Subquery(next_deadline),
+            sla_breached=Exists(clocks.filter(breached_at__isnull=False)),
             quoted_amount=Subquery(last_quote, output_field=MONEY_FIELD),
             amount=Coalesce("ordered_amount", "quoted_amount", output_field=MONEY_FIELD),
             state_rank=state_rank(),
@@ -175,6 +185,7 @@ def demand_list(request: AuthenticatedRequest) -> HttpResponse:
         "may_open": may_open_demands(user),
         "on_my_queue": on_my_queue,
         "all_url": f"{request.path}?{QUEUE_KEY}={QUEUE_ALL}",
+        "now": timezone.now(),
     }
     return render_list(request, demands, DEMAND_LIST, filters=filters, context=context)
 
