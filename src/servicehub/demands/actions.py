@@ -546,6 +546,11 @@ def do_prepare_invoice(
     their ordered prices, less the penalties the month's service-level measurements earned."""
     contract = _ensure_invoicer(actor, contract)
     period_start = month.replace(day=1)
+    if measurements is None:
+        # The month's service levels as the clocks and deliveries recorded them.
+        from servicehub.demands.service_review import measure_month
+
+        measurements = {m.level: m.value for m in measure_month(contract, period_start)}
     invoice = (
         Invoice.objects.select_for_update()
         .filter(contract=contract, period_start=period_start, kind=InvoiceKind.INVOICE)
