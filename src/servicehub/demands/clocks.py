@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
 from servicehub.contracts.models import Contract, ServiceLevel
+from servicehub.core import clock as business_clock
 from servicehub.core.audit import record_change
 from servicehub.core.choices import AuditEvent
 from servicehub.demands.choices import ClockState, DemandState
@@ -49,7 +49,7 @@ class RefreshReport:
 @transaction.atomic
 def refresh_clocks(demands: Iterable[Demand], *, now: dt.datetime | None = None) -> RefreshReport:
     """Recompute every clock of `demands` from their timelines (idempotent: same timeline, same rows)."""
-    now = now or timezone.now()
+    now = now or business_clock.now()
     demands = list(demands)
     report = RefreshReport(demands=len(demands))
     if not demands:
@@ -107,7 +107,7 @@ def mark_breaches(*, now: dt.datetime | None = None) -> int:
     The claim is a conditional UPDATE (… WHERE breached_at IS NULL): of two workers racing on
     the same clock, exactly one sees one updated row and writes the audit row.
     """
-    now = now or timezone.now()
+    now = now or business_clock.now()
     due = SlaClock.objects.filter(breached_at__isnull=True).filter(
         Q(status=ClockState.RUNNING, deadline__lt=now)
         | Q(status=ClockState.STOPPED, elapsed_seconds__gt=F("target_seconds"))
@@ -137,7 +137,7 @@ def mark_breaches(*, now: dt.datetime | None = None) -> int:
 
 def tick(*, now: dt.datetime | None = None, batch: int = 500) -> tuple[RefreshReport, int]:
     """One pass of the SLA worker: refresh the clocks of live demands, then mark breaches."""
-    now = now or timezone.now()
+    now = now or business_clock.now()
     total = RefreshReport()
     live = Demand.objects.exclude(state__in=FINAL_STATES).order_by("pk")
     last = 0
