@@ -57,6 +57,7 @@ from servicehub.demo.data import (
     OrganisationSpec,
     PriceListSpec,
 )
+from servicehub.demo.history import build_history
 from servicehub.demo.roster import CENT, PlannedSpecialist, Roster, draw_roster
 from servicehub.org.actions import (
     do_create_organisation,
@@ -163,6 +164,17 @@ class _Builder:
         versions = self.price_lists(provider, units)
         self.contracts(provider, orgs, sites, versions)
         self.users(orgs, sites, specialists[demo_specialist(roster).employee_number])
+        self.history()
+
+    def history(self) -> None:
+        """A year of demands, service levels and invoices, once (a loaded history is left alone)."""
+        from servicehub.demands.models import Demand, Invoice, SlaClock
+
+        before = {model: model.objects.count() for model in (Demand, Invoice, SlaClock)}
+        build_history(self.seed)
+        for model, count in before.items():
+            self._count(model, model.objects.count() - count)
+        self._say(Demand)
 
     # -- bookkeeping
 
@@ -481,6 +493,9 @@ class _Builder:
                         window=level.window,
                         penalty_percent=level.penalty_percent,
                         penalty_cap_percent=level.penalty_cap_percent,
+                        clock_start_states=level.clock_start,
+                        clock_stop_states=level.clock_stop,
+                        target_business_hours=level.target_hours,
                         actor=None,
                     )
                     self._count(ServiceLevel)

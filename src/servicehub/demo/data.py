@@ -807,6 +807,10 @@ class ServiceLevelSpec:
     window: MeasurementWindow
     penalty_percent: Decimal
     penalty_cap_percent: Decimal
+    # The clock, in demand states (see demands/sla.py); rate indicators without one count deliveries.
+    clock_start: tuple[str, ...] = ()
+    clock_stop: tuple[str, ...] = ()
+    target_hours: Decimal | None = None
 
 
 def _levels(resolution_hours: int, response_hours: int) -> tuple[ServiceLevelSpec, ...]:
@@ -821,6 +825,9 @@ def _levels(resolution_hours: int, response_hours: int) -> tuple[ServiceLevelSpe
             MeasurementWindow.MONTHLY,
             Decimal("1"),
             Decimal("5"),
+            clock_start=("submitted",),
+            clock_stop=("quoted", "cancelled"),
+            target_hours=Decimal(response_hours),
         ),
         ServiceLevelSpec(
             "resolution",
@@ -832,6 +839,10 @@ def _levels(resolution_hours: int, response_hours: int) -> tuple[ServiceLevelSpe
             MeasurementWindow.MONTHLY,
             Decimal("2"),
             Decimal("10"),
+            # A rejected delivery is the blocking defect: its clock runs until the fix is delivered.
+            clock_start=("rejected",),
+            clock_stop=("delivered",),
+            target_hours=Decimal(resolution_hours),
         ),
         ServiceLevelSpec(
             "livraison-a-temps",
@@ -843,6 +854,10 @@ def _levels(resolution_hours: int, response_hours: int) -> tuple[ServiceLevelSpe
             MeasurementWindow.MONTHLY,
             Decimal("3"),
             Decimal("10"),
+            # Three weeks of business time from the order to the first delivery.
+            clock_start=("ordered",),
+            clock_stop=("delivered",),
+            target_hours=Decimal("120"),
         ),
         ServiceLevelSpec(
             "recette-premier-passage",
