@@ -14,12 +14,26 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import World
 from servicehub.api.actions import do_issue_token
 from servicehub.catalogue.choices import Complexity
 from servicehub.core.models import User
-from servicehub.demands.actions import LineInput, do_create_demand, do_quote_demand, do_submit_demand
+from servicehub.demands.actions import (
+    LineInput,
+    do_accept_delivery,
+    do_create_demand,
+    do_deliver_demand,
+    do_issue_invoice,
+    do_order_demand,
+    do_plan_demand,
+    do_prepare_invoice,
+    do_quote_demand,
+    do_start_demand,
+    do_submit_demand,
+)
+from servicehub.demands.models import Demand
 
 API_TRANSITIONS: dict[str, dict[str, Any]] = {
     "submit": {},
@@ -51,6 +65,9 @@ MATRIX: dict[str, tuple[str, str, bool]] = {
     "demands:demand-detail": ("demand_a", "demand_b", True),
     "demands:demand-transition": ("demand_a", "demand_b", True),
     "api:get_demand": ("demand_a", "demand_b", True),
+    # An issued invoice of each client's contract (see _objects); a contract's monthly service levels.
+    "demands:invoice-detail": ("invoice_a", "invoice_b", True),
+    "demands:service-review": ("contract_a", "contract_b", True),
     "api:get_demand_quote": ("quoted_demand_a", "quoted_demand_b", True),
     # The API's transitions are POST only: sent with a body each accepts, so that only the id decides.
     **{f"api:{name}_demand": ("demand_a", "demand_b", True) for name in API_TRANSITIONS},
@@ -79,7 +96,29 @@ def _unmasked(content: bytes, url: str) -> bytes:
     return re.sub(rb"[A-Za-z0-9]{64}", b"<csrf>", content.replace(url.encode(), b"<url>"))
 
 
+def _issued_invoices(world: World) -> tuple[Any, Any]:
+    """One issued invoice per client's contract, for a demand brought to accepted through the actions."""
+    invoices = []
+    for contract, unit in ((world.contract_a, world.work_unit_a), (world.contract_b, world.work_unit_b)):
+        demand = do_create_demand(
+            contract, title="Matrix", lines=[LineInput(unit, Complexity.MEDIUM, Decimal("1"))], actor=None
+        )
+        do_submit_demand(demand, actor=None)
+        do_quote_demand(demand, actor=None)
+        do_order_demand(demand, actor=None)
+        site = contract.serving_sites.get()
+        do_plan_demand(demand, site=site, committed_on=timezone.localdate(), actor=None)
+        do_start_demand(demand, actor=None)
+        do_deliver_demand(demand, actor=None)
+        do_accept_delivery(Demand.objects.get(pk=demand.pk), actor=None)
+        invoice = do_prepare_invoice(contract, month=timezone.localdate(), actor=None)
+        invoices.append(do_issue_invoice(invoice, actor=None))
+    return invoices[0], invoices[1]
+
+
 def _objects(world: World, own_attr: str, foreign_attr: str) -> tuple[Any, Any]:
+    if own_attr == "invoice_a":
+        return _issued_invoices(world)
     if own_attr in ("demand_a", "quoted_demand_a"):
         demands = tuple(
             do_create_demand(

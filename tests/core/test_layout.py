@@ -19,6 +19,7 @@ APOS = "\u2019"  # the typographic apostrophe of the French catalogue
 with translation.override("fr"):
     # Read from the catalogue, so the test holds before and after the label is translated.
     DEMANDS = gettext("Demands")
+    INVOICES = gettext("Invoices")
 PAGES = [
     "home",
     "token-list",
@@ -29,6 +30,8 @@ PAGES = [
     "contracts:contract-list",
     "demands:demand-list",
     "demands:demand-create",
+    "demands:invoice-list",
+    "demands:invoice-prepare",
 ]
 
 
@@ -47,6 +50,8 @@ def test_every_page_needs_sign_in(client: Client, world: World, name: str) -> No
         "catalogue:workunit-detail",
         "contracts:contract-detail",
         "demands:demand-detail",
+        "demands:invoice-detail",
+        "demands:service-review",
     ],
 )
 def test_every_detail_page_needs_sign_in(client: Client, world: World, name: str) -> None:
@@ -90,11 +95,15 @@ def test_wrong_password_is_refused_politely(client: Client, personas: dict[str, 
                 "Grilles tarifaires",
                 "Contrats",
                 DEMANDS,
+                INVOICES,
                 f"Journal d{APOS}audit",
             ],
         ),
         ("specialist", ["Accueil", "Sites", "Spécialistes", f"Unités d{APOS}œuvre", "Contrats", DEMANDS]),
-        ("client_a", ["Accueil", "Sites", f"Unités d{APOS}œuvre", "Grilles tarifaires", "Contrats", DEMANDS]),
+        (
+            "client_a",
+            ["Accueil", "Sites", f"Unités d{APOS}œuvre", "Grilles tarifaires", "Contrats", DEMANDS, INVOICES],
+        ),
         (
             "recruiter",
             ["Accueil", "Sites", "Spécialistes", f"Unités d{APOS}œuvre", "Grilles tarifaires", "Contrats"],

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from servicehub.core.choices import PROVIDER_PERSONAS, Persona
+from servicehub.core.choices import CLIENT_PERSONAS, PROVIDER_PERSONAS, Persona
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class NavItem:
 
 _ALL = frozenset(Persona.values)
 _PROVIDER = PROVIDER_PERSONAS
+# Who issues invoices and who receives them; other provider staff have no use for them.
+_INVOICE_READERS = frozenset({Persona.DIRECTOR, Persona.DELIVERY_LEAD}) | CLIENT_PERSONAS
 
 ITEMS = [
     NavItem(_("Home"), "home", _ALL),
@@ -41,6 +43,7 @@ ITEMS = [
     NavItem(_("Price lists"), "catalogue:pricelist-list", _ALL - {Persona.SPECIALIST}),
     NavItem(_("Contracts"), "contracts:contract-list", _ALL),
     NavItem(_("Demands"), "demands:demand-list", _ALL - {Persona.RECRUITER}),
+    NavItem(_("Invoices"), "demands:invoice-list", _INVOICE_READERS),
     NavItem(_("Audit log"), "audit-log", frozenset({Persona.DIRECTOR})),
 ]
 

@@ -287,3 +287,40 @@ class PlanForm(forms.Form):
         if day < self.today:
             raise forms.ValidationError(_("The committed date cannot be in the past."))
         return day
+
+
+def parse_month(raw: str | None) -> dt.date | None:
+    """ "2026-06" → 1 June 2026; None for anything else."""
+    try:
+        return dt.datetime.strptime((raw or "").strip(), "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+class PrepareInvoiceForm(forms.Form):
+    """The contract and month of an invoice to prepare; the view hands over the visible contracts."""
+
+    contract = forms.TypedChoiceField(label=_("Contract"), coerce=int, empty_value=None)
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
+
+    def __init__(self, *args: Any, contracts: Sequence[Contract], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.contracts = {contract.pk: contract for contract in contracts}
+        self.fields["contract"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (str(contract.pk), f"{contract.reference} — {contract.title}") for contract in contracts
+        ]
+        if len(contracts) == 1:
+            self.fields["contract"].initial = str(contracts[0].pk)
+
+    def clean_contract(self) -> Contract:
+        return self.contracts[self.cleaned_data["contract"]]
+
+    def clean_month(self) -> dt.date:
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError(_("Give the month as YYYY-MM."))
+        return month

@@ -43,7 +43,7 @@ from django.views.decorators.http import require_http_methods
 
 from servicehub.catalogue.choices import Complexity
 from servicehub.catalogue.models import Price, PriceListVersion, WorkUnit, WorkUnitEffort
-from servicehub.contracts.models import Contract, PurchaseOrder
+from servicehub.contracts.models import Contract, PurchaseOrder, ServiceLevel
 from servicehub.core.choices import Persona
 from servicehub.core.figures import MONEY_FIELD
 from servicehub.core.http import AuthenticatedRequest
@@ -52,7 +52,7 @@ from servicehub.core.models import User
 from servicehub.core.tenancy import get_visible_or_404
 from servicehub.demands import actions
 from servicehub.demands.actions import TRANSITIONS, allowed_transitions, price_version_on, remaining_on
-from servicehub.demands.choices import ClockState, DemandState
+from servicehub.demands.choices import ClockState, DemandState, InvoiceKind, InvoiceState
 from servicehub.demands.forms import (
     BaseLineFormSet,
     Catalogue,
@@ -62,14 +62,27 @@ from servicehub.demands.forms import (
     OpenOrder,
     OrderForm,
     PlanForm,
+    PrepareInvoiceForm,
     QuoteForm,
     ReasonForm,
     carried_fields,
     carried_lines,
     line_formset,
+    parse_month,
 )
-from servicehub.demands.models import Delivery, Demand, DemandEvent, DemandLine, Quote, QuoteLine, SlaClock
+from servicehub.demands.models import (
+    Delivery,
+    Demand,
+    DemandEvent,
+    DemandLine,
+    Invoice,
+    InvoiceLine,
+    Quote,
+    QuoteLine,
+    SlaClock,
+)
 from servicehub.demands.queues import has_a_queue, may_open_demands, waiting_for
+from servicehub.demands.service_review import Measurement, measure_month
 from servicehub.org.models import Site
 
 StrOrPromise = str | Promise
@@ -713,3 +726,210 @@ def _price_grid(catalogue: Catalogue) -> list[PriceRow]:
         PriceRow(unit, [catalogue.priced.get((pk, grade)) for grade in grades])
         for pk, unit in catalogue.units.items()
     ]
+
+
+# ---------------------------------------------------------------------------
+# Invoices
+
+# Who prepares, issues and credits invoices; the actions check it again (actions._ensure_invoicer).
+INVOICERS = frozenset({Persona.DIRECTOR, Persona.DELIVERY_LEAD})
+
+INVOICE_LIST = ListSpec(
+    columns=[
+        Column("number", _("Number"), ("number",)),
+        Column("contract", _("Contract"), ("contract__reference",)),
+        # The newest month first.
+        Column("month", _("Month"), ("-period_start",)),
+        Column("kind", _("Kind"), ("kind",)),
+        Column("state", _("State"), ("state",)),
+        Column("total", _("Total"), ("total",), numeric=True),
+    ],
+    search_fields=["number", "contract__reference", "contract__title"],
+    default_sort="month",
+    template_name="demands/invoice_list.html",
+    partial_template_name="demands/_invoice_results.html",
+    search_label=_("Search by number or contract"),
+    empty_title=_("No invoice yet"),
+    empty_hint=_("An invoice bills a contract's deliverables accepted in a month, less its penalties."),
+)
+
+
+def may_invoice(user: User) -> bool:
+    return user.persona in INVOICERS
+
+
+def previous_month(today: dt.date) -> dt.date:
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def _invoice_url(invoice: Invoice) -> str:
+    return reverse("demands:invoice-detail", args=[invoice.pk])
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def invoice_list(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    contracts = Contract.objects.restrict(user, "view").order_by("reference")
+    filters = [
+        ListFilter(
+            "contract",
+            _("Contract"),
+            "contract_id",
+            [FilterChoice(str(c.pk), c.reference) for c in contracts],
+        ),
+        ListFilter("state", _("State"), "state", choices_from_enum(InvoiceState.choices)),
+        ListFilter("kind", _("Kind"), "kind", choices_from_enum(InvoiceKind.choices)),
+    ]
+    invoices = Invoice.objects.restrict(user, "view").select_related("contract__client")
+    context = {"may_invoice": may_invoice(user)}
+    return render_list(request, invoices, INVOICE_LIST, filters=filters, context=context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_prepare(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    if not may_invoice(user):
+        raise PermissionDenied(_("Only a delivery lead or a director may invoice."))
+    contracts = list(Contract.objects.restrict(user, "view").order_by("reference"))
+    if request.method == "POST":
+        form = PrepareInvoiceForm(request.POST, contracts=contracts)
+        if form.is_valid():
+            try:
+                invoice = actions.do_prepare_invoice(
+                    form.cleaned_data["contract"], month=form.cleaned_data["month"], actor=user
+                )
+            except ValidationError as exc:
+                by_field, others = _split_errors(exc, list(form.fields))
+                for name, texts in by_field.items():
+                    form.add_error(name, texts)
+                for text in others:
+                    form.add_error(None, text)
+            else:
+                messages.success(
+                    request,
+                    _("The invoice for %(month)s is prepared as a draft: check it, then issue it.")
+                    % {"month": f"{invoice.period_start:%Y-%m}"},
+                )
+                return redirect(_invoice_url(invoice))
+        return render(request, "demands/invoice_prepare.html", {"form": form}, status=400)
+    month = parse_month(request.GET.get("month")) or previous_month(timezone.localdate())
+    initial = {"month": f"{month:%Y-%m}"}
+    if request.GET.get("contract", "") in {str(c.pk) for c in contracts}:
+        initial["contract"] = request.GET["contract"]
+    form = PrepareInvoiceForm(initial=initial, contracts=contracts)
+    return render(request, "demands/invoice_prepare.html", {"form": form})
+
+
+# The steps an invoicer takes on an invoice's page: `?step=` shows the form, a POST with it acts.
+ISSUE_STEP = "issue"
+CREDIT_STEP = "credit"
+
+
+def _invoice_steps(invoice: Invoice, credit_notes: Sequence[Invoice], user: User) -> list[str]:
+    if not may_invoice(user):
+        return []
+    if invoice.state == InvoiceState.DRAFT:
+        return [ISSUE_STEP]
+    if invoice.kind == InvoiceKind.INVOICE and not credit_notes:
+        return [CREDIT_STEP]
+    return []
+
+
+def _run_invoice_step(step: str, invoice: Invoice, form: forms.Form, user: User) -> Invoice:
+    if step == ISSUE_STEP:
+        return actions.do_issue_invoice(invoice, actor=user)
+    return actions.do_issue_credit_note(invoice, reason=form.cleaned_data["reason"], actor=user)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invoice_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    invoice: Invoice = get_visible_or_404(
+        user, Invoice.objects.select_related("contract__client", "corrects"), pk=pk
+    )
+    credit_notes = list(
+        Invoice.objects.restrict(user, "view").filter(corrects=invoice).order_by("created_at")
+    )
+    steps = _invoice_steps(invoice, credit_notes, user)
+    data = request.POST if request.method == "POST" else None
+    step = (data or request.GET).get("step", "")
+    if data is not None and not may_invoice(user):
+        raise PermissionDenied(_("Only a delivery lead or a director may invoice."))
+    form: forms.Form | None = None
+    status = 200
+    if step in (ISSUE_STEP, CREDIT_STEP):
+        form = ConfirmForm(data) if step == ISSUE_STEP else ReasonForm(data)
+    if data is not None:
+        if form is None:
+            raise Http404(_("No such page."))
+        if form.is_valid():
+            try:
+                done = _run_invoice_step(step, invoice, form, user)
+            except ValidationError as exc:
+                by_field, others = _split_errors(exc, list(form.fields))
+                for name, texts in by_field.items():
+                    form.add_error(name, texts)
+                for text in others:
+                    form.add_error(None, text)
+            else:
+                issued: StrOrPromise = (
+                    _("Invoice %(number)s is issued.")
+                    if step == ISSUE_STEP
+                    else _("Credit note %(number)s is issued.")
+                )
+                messages.success(request, issued % {"number": done.number})
+                return redirect(_invoice_url(done))
+        status = 400
+    elif step not in steps:
+        form = None  # a stale or hand-typed link: show the page without the step
+    context = {
+        "invoice": invoice,
+        "lines": InvoiceLine.objects.restrict(user, "view")
+        .filter(invoice=invoice)
+        .select_related("demand", "service_level")
+        .order_by("id"),
+        "credit_notes": credit_notes,
+        "steps": steps,
+        "step": step if form is not None else "",
+        "form": form,
+        "may_invoice": may_invoice(user),
+    }
+    return render(request, "demands/invoice_detail.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------
+# A contract's monthly service levels
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """An indicator of the contract and its month's measurement, None when nothing was measured."""
+
+    level: ServiceLevel
+    measurement: Measurement | None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def service_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    contract: Contract = get_visible_or_404(user, Contract.objects.select_related("client"), pk=pk)
+    this_month = timezone.localdate().replace(day=1)
+    month = parse_month(request.GET.get("month")) or previous_month(this_month)
+    measured = {m.level.pk: m for m in measure_month(contract, month)}
+    levels = ServiceLevel.objects.restrict(user, "view").filter(contract=contract).order_by("code")
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    context = {
+        "contract": contract,
+        "month": month,
+        "rows": [ReviewRow(level, measured.get(level.pk)) for level in levels],
+        "previous": f"{previous_month(month):%Y-%m}",
+        # No month after the current one: nothing can have been measured there yet.
+        "next": f"{following:%Y-%m}" if following <= this_month else "",
+        "month_param": f"{month:%Y-%m}",
+        "may_invoice": may_invoice(user),
+    }
+    return render(request, "demands/service_review.html", context)

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from servicehub.demands.choices import Decision, DemandState
+from servicehub.demands.choices import Decision, DemandState, InvoiceState
 
 register = template.Library()
 
@@ -47,3 +47,10 @@ def decision_badge(decision: str) -> dict[str, Any]:
     """`{% decision_badge delivery.decision %}`: accepted, rejected, or still awaiting the client."""
     label = Decision(decision).label if decision else _("Awaiting decision")
     return {"label": label, "tone": decision_tone(decision), "decision": decision}
+
+
+@register.inclusion_tag("demands/_state.html")
+def invoice_state_badge(state: str) -> dict[str, Any]:
+    """`{% invoice_state_badge invoice.state %}`: grey while a draft, green once issued."""
+    tone = "ok" if state == InvoiceState.ISSUED else ""
+    return {"state": state, "label": InvoiceState(state).label, "tone": tone}
