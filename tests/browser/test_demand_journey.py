@@ -185,5 +185,31 @@ def test_a_demand_from_request_to_acceptance(
     expect(approver, DemandState.ACCEPTED, "accepted")
     assert approver.locator("[data-transition]").count() == 0
     assert approver.locator(".timeline li").count() == 11  # opened + 10 moves
+
+    # The lead prepares October's invoice of the contract and issues it; the approver sees it.
+    lead.goto(f"{live_server.url}/demands/invoices/prepare/")
+    lead.select_option(
+        "select[name=contract]",
+        label=lead.locator("select[name=contract] option", has_text="SOF-CS-2026-004").first.inner_text(),
+    )
+    lead.fill("input[name=month]", "2026-10")
+    lead.click("main form button[type=submit]")
+    lead.wait_for_load_state("networkidle")
+    journey.shot(lead, "invoice-draft")
+    lead.click("a[href='?step=issue']")
+    lead.click("main form button[type=submit]")
+    lead.wait_for_load_state("networkidle")
+    journey.shot(lead, "invoice-issued")
+    approver.goto(f"{live_server.url}/demands/invoices/")
+    approver.click("tbody a >> nth=0")
+    approver.wait_for_load_state("networkidle")
+    invoice_text = approver.inner_text("main")
+    assert "FAC-202610-SOF-CS-2026-004" in invoice_text and demand.reference in invoice_text
+    # The delivery at its ordered price, less 8 %: the first delivery was rejected, so the month's
+    # first-time acceptance is 0 % against 90 %, a penalty capped at 8 % (3 600 MAD).
+    assert "Livrables acceptés\t45\u00a0000,00\u00a0MAD" in invoice_text
+    assert "Pénalités\t3\u00a0600,00\u00a0MAD" in invoice_text
+    assert "Total\t41\u00a0400,00\u00a0MAD" in invoice_text
+    journey.shot(approver, "invoice-seen-by-the-client")
     for page in journey.pages.values():
         page.context.close()
