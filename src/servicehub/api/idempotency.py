@@ -39,9 +39,12 @@ HEADER_DESCRIPTION = (
 Answer = tuple[int, dict[str, Any], dict[str, str]]
 
 
-def json_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> HttpResponse:
+def json_response(
+    status: int, body: dict[str, Any] | str, headers: dict[str, str] | None = None
+) -> HttpResponse:
     # The same bytes and media type as ninja's own renderer, so a replay reads like the first answer.
-    response = HttpResponse(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
+    text = body if isinstance(body, str) else json.dumps(body)
+    response = HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -80,7 +83,8 @@ def answer_once(
                 method=request.method or "",
                 path=request.path[:300],
                 status_code=status,
-                response_body=body,
+                # Kept as the exact text sent: a JSON column (jsonb) would reorder the keys.
+                response_body=json.dumps(body),
                 response_headers=headers,
             )
     except IntegrityError:

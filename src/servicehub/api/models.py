@@ -71,7 +71,7 @@ class IdempotentRequest(models.Model):
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=300)
     status_code = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
+    response_body = models.TextField()
     response_headers = models.JSONField(default=dict)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
