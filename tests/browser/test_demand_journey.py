@@ -210,6 +210,7 @@ def test_a_demand_from_request_to_acceptance(
     assert "Livrables acceptés\t45\u00a0000,00\u00a0MAD" in invoice_text
     assert "Pénalités\t3\u00a0600,00\u00a0MAD" in invoice_text
     assert "Total\t41\u00a0400,00\u00a0MAD" in invoice_text
+    assert "0,00 mesuré pour un seuil de 90,00, pénalité de 8,00\u00a0%" in invoice_text
     journey.shot(approver, "invoice-seen-by-the-client")
     for page in journey.pages.values():
         page.context.close()

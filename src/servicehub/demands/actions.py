@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from servicehub.catalogue.choices import Complexity
@@ -619,9 +620,9 @@ def do_prepare_invoice(
                         _("%(level)s: measured %(measured)s against %(threshold)s, penalty %(percent)s %%")
                         % {
                             "level": level.name,
-                            "measured": measured,
-                            "threshold": level.threshold,
-                            "percent": percent,
+                            "measured": number_format(measured, 2),
+                            "threshold": number_format(level.threshold, 2),
+                            "percent": number_format(percent, 2),
                         }
                     )[:250],
                     amount=-amount,
