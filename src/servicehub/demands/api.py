@@ -11,6 +11,7 @@ import datetime as dt
 import inspect
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -532,211 +533,157 @@ def _rule(transition: str) -> str:
     return f"\n\nFrom {sources} to `{rule.target.value}`. Personas allowed: {personas}."
 
 
-def _transition_route(transition: str, summary: str) -> Callable[[Callable[..., Any]], Any]:
-    def decorate(view: Callable[..., Any]) -> Any:
-        return router.post(
-            f"/demands/{{demand_id}}/{transition}/",
-            auth=TokenAuth(),
-            response={200: DemandMovedOut, **UPDATE_ERRORS},
-            summary=summary,
-            description=inspect.cleandoc(view.__doc__ or "") + _rule(transition),
-        )(view)
-
-    return decorate
+def _quote(demand: Demand, actor: User, body: QuoteIn) -> Quote:
+    lines = None if body.lines is None else _line_inputs(actor, body.lines, "lines")
+    return actions.do_quote_demand(demand, actor=actor, lines=lines, quoted_on=body.quoted_on, note=body.note)
 
 
-@_transition_route("submit", "Submit a draft demand for a quote")
-def submit_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """The requester sends the draft to the service centre, which owes it a quote."""
-    return _move(
-        request,
-        demand_id,
-        "submit",
-        if_match=if_match,
-        idempotency_key=idempotency_key,
-        act=lambda demand, user: actions.do_submit_demand(demand, actor=user),
-    )
+def _order(demand: Demand, actor: User, body: OrderIn) -> OrderResult:
+    order = None
+    if body.purchase_order is not None:
+        order = _visible_or_refused(actor, PurchaseOrder.objects.all(), body.purchase_order, "purchase_order")
+    return actions.do_order_demand(demand, actor=actor, purchase_order=order, override=body.override)
 
 
-@_transition_route("quote", "Quote a demand in work units")
-def quote_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    payload: QuoteIn | None = None,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """Price the demand from the contract's price list in force on `quoted_on`. Quoting a quoted demand
-    again makes the next version; the earlier ones stay readable."""
-    body = payload or QuoteIn()
+def _plan(demand: Demand, actor: User, body: PlanIn) -> Demand:
+    site = _visible_or_refused(actor, Site.objects.all(), body.site, "site")
+    return actions.do_plan_demand(demand, site=site, committed_on=body.committed_on, actor=actor)
 
-    def act(demand: Demand, actor: User) -> Quote:
-        lines = None if body.lines is None else _line_inputs(actor, body.lines, "lines")
-        return actions.do_quote_demand(
-            demand, actor=actor, lines=lines, quoted_on=body.quoted_on, note=body.note
+
+@dataclass(frozen=True)
+class Move:
+    """One transition endpoint: its OpenAPI summary and text, its body (if any) and the action it runs."""
+
+    summary: str
+    description: str
+    act: Callable[[Demand, User, Any], object]
+    body: type[Schema] | None = None
+    body_required: bool = False
+
+
+MOVES: dict[str, Move] = {
+    "submit": Move(
+        "Submit a draft demand for a quote",
+        "The requester sends the draft to the service centre, which owes it a quote.",
+        lambda demand, user, body: actions.do_submit_demand(demand, actor=user),
+    ),
+    "quote": Move(
+        "Quote a demand in work units",
+        "Price the demand from the contract's price list in force on `quoted_on`. Quoting a quoted demand "
+        "again makes the next version; the earlier ones stay readable.",
+        _quote,
+        QuoteIn,
+    ),
+    "order": Move(
+        "Order a quoted demand",
+        "The client approves the current quote, whose total is taken from a purchase order of the "
+        "contract.\n\nBeyond what remains on the purchase order the order is refused (422 on "
+        "`purchase_order`) unless a director overrides it; past 80 % consumption the answer carries "
+        "a warning.",
+        _order,
+        OrderIn,
+    ),
+    "plan": Move(
+        "Plan an ordered demand",
+        "Choose the delivering site and commit to a delivery date.",
+        _plan,
+        PlanIn,
+        body_required=True,
+    ),
+    "start": Move(
+        "Start work on a planned demand",
+        "Work begins.",
+        lambda demand, user, body: actions.do_start_demand(demand, actor=user),
+    ),
+    "deliver": Move(
+        "Deliver a demand",
+        "Hand the deliverable over for acceptance; after a rejection, the rework is delivered the same way.",
+        lambda demand, user, body: actions.do_deliver_demand(demand, actor=user, note=body.note),
+        NoteIn,
+    ),
+    "accept": Move(
+        "Accept the delivery",
+        "The client accepts the latest delivery (recette): it can now be invoiced.",
+        lambda demand, user, body: actions.do_accept_delivery(demand, actor=user, note=body.note),
+        NoteIn,
+    ),
+    "reject": Move(
+        "Reject the delivery",
+        "The client rejects the latest delivery and says why (`reason`, required).",
+        lambda demand, user, body: actions.do_reject_delivery(demand, actor=user, reason=body.reason),
+        ReasonIn,
+        body_required=True,
+    ),
+    "rework": Move(
+        "Start rework after a rejection",
+        "The centre takes a rejected delivery back to work on it.",
+        lambda demand, user, body: actions.do_start_rework(demand, actor=user, note=body.note),
+        NoteIn,
+    ),
+    "cancel": Move(
+        "Cancel a demand",
+        "Withdraw a demand before it is ordered, saying why (`reason`, required).",
+        lambda demand, user, body: actions.do_cancel_demand(demand, actor=user, reason=body.reason),
+        ReasonIn,
+        body_required=True,
+    ),
+}
+
+
+def _move_view(transition: str, move: Move) -> Callable[..., HttpResponse]:
+    """The endpoint of one transition, with the signature ninja reads its parameters from."""
+
+    def view(
+        request: HttpRequest,
+        demand_id: int,
+        payload: Schema | None = None,
+        if_match: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> HttpResponse:
+        body = payload if payload is not None or move.body is None else move.body()
+        return _move(
+            request,
+            demand_id,
+            transition,
+            if_match=if_match,
+            idempotency_key=idempotency_key,
+            act=lambda demand, user: move.act(demand, user, body),
         )
 
-    return _move(request, demand_id, "quote", if_match=if_match, idempotency_key=idempotency_key, act=act)
-
-
-@_transition_route("order", "Order a quoted demand")
-def order_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    payload: OrderIn | None = None,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """The client approves the current quote, whose total is taken from a purchase order of the contract.
-
-    Beyond what remains on the purchase order the order is refused (422 on `purchase_order`) unless a
-    director overrides it; past 80 % consumption the answer carries a warning."""
-    body = payload or OrderIn()
-
-    def act(demand: Demand, actor: User) -> OrderResult:
-        order = None
-        if body.purchase_order is not None:
-            order = _visible_or_refused(
-                actor, PurchaseOrder.objects.all(), body.purchase_order, "purchase_order"
+    parameters = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest),
+        inspect.Parameter("demand_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ObjectId),
+    ]
+    if move.body is not None:
+        parameters.append(
+            inspect.Parameter(
+                "payload",
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                annotation=move.body if move.body_required else move.body | None,
+                **({} if move.body_required else {"default": None}),
             )
-        return actions.do_order_demand(demand, actor=actor, purchase_order=order, override=body.override)
-
-    return _move(request, demand_id, "order", if_match=if_match, idempotency_key=idempotency_key, act=act)
-
-
-@_transition_route("plan", "Plan an ordered demand")
-def plan_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    payload: PlanIn,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """Choose the delivering site and commit to a delivery date."""
-
-    def act(demand: Demand, actor: User) -> Demand:
-        site = _visible_or_refused(actor, Site.objects.all(), payload.site, "site")
-        return actions.do_plan_demand(demand, site=site, committed_on=payload.committed_on, actor=actor)
-
-    return _move(request, demand_id, "plan", if_match=if_match, idempotency_key=idempotency_key, act=act)
+        )
+    parameters += [
+        inspect.Parameter(
+            "if_match", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=IfMatch
+        ),
+        inspect.Parameter(
+            "idempotency_key",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=None,
+            annotation=IdempotencyKey,
+        ),
+    ]
+    view.__signature__ = inspect.Signature(parameters, return_annotation=HttpResponse)  # type: ignore[attr-defined]
+    view.__name__ = view.__qualname__ = f"{transition}_demand"
+    return view
 
 
-@_transition_route("start", "Start work on a planned demand")
-def start_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """Work begins."""
-    return _move(
-        request,
-        demand_id,
-        "start",
-        if_match=if_match,
-        idempotency_key=idempotency_key,
-        act=lambda demand, user: actions.do_start_demand(demand, actor=user),
-    )
-
-
-@_transition_route("deliver", "Deliver a demand")
-def deliver_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    payload: NoteIn | None = None,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """Hand the deliverable over for acceptance; after a rejection, the rework is delivered the same way."""
-    note = payload.note if payload else ""
-    return _move(
-        request,
-        demand_id,
-        "deliver",
-        if_match=if_match,
-        idempotency_key=idempotency_key,
-        act=lambda demand, user: actions.do_deliver_demand(demand, actor=user, note=note),
-    )
-
-
-@_transition_route("accept", "Accept the delivery")
-def accept_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    payload: NoteIn | None = None,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """The client accepts the latest delivery (recette): it can now be invoiced."""
-    note = payload.note if payload else ""
-    return _move(
-        request,
-        demand_id,
-        "accept",
-        if_match=if_match,
-        idempotency_key=idempotency_key,
-        act=lambda demand, user: actions.do_accept_delivery(demand, actor=user, note=note),
-    )
-
-
-@_transition_route("reject", "Reject the delivery")
-def reject_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    payload: ReasonIn,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """The client rejects the latest delivery and says why (`reason`, required)."""
-    return _move(
-        request,
-        demand_id,
-        "reject",
-        if_match=if_match,
-        idempotency_key=idempotency_key,
-        act=lambda demand, user: actions.do_reject_delivery(demand, actor=user, reason=payload.reason),
-    )
-
-
-@_transition_route("rework", "Start rework after a rejection")
-def rework_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    payload: NoteIn | None = None,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """The centre takes a rejected delivery back to work on it."""
-    note = payload.note if payload else ""
-    return _move(
-        request,
-        demand_id,
-        "rework",
-        if_match=if_match,
-        idempotency_key=idempotency_key,
-        act=lambda demand, user: actions.do_start_rework(demand, actor=user, note=note),
-    )
-
-
-@_transition_route("cancel", "Cancel a demand")
-def cancel_demand(
-    request: HttpRequest,
-    demand_id: ObjectId,
-    payload: ReasonIn,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
-) -> HttpResponse:
-    """Withdraw a demand before it is ordered, saying why (`reason`, required)."""
-    return _move(
-        request,
-        demand_id,
-        "cancel",
-        if_match=if_match,
-        idempotency_key=idempotency_key,
-        act=lambda demand, user: actions.do_cancel_demand(demand, actor=user, reason=payload.reason),
-    )
+for _transition, _spec in MOVES.items():
+    router.post(
+        f"/demands/{{demand_id}}/{_transition}/",
+        auth=TokenAuth(),
+        response={200: DemandMovedOut, **UPDATE_ERRORS},
+        summary=_spec.summary,
+        description=_spec.description + _rule(_transition),
+    )(_move_view(_transition, _spec))
