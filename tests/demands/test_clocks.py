@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from conftest import World
+from servicehub.api.idempotency import KEY_LIFETIME
+from servicehub.api.models import IdempotentRequest
 from servicehub.contracts.actions import do_define_service_level
 from servicehub.contracts.choices import Comparison, MeasurementWindow, MeasureUnit, ServiceLevelKind
 from servicehub.contracts.models import ServiceLevel
@@ -139,3 +143,31 @@ def test_the_queue_shows_deadlines_and_breaches(
     assert b"Breached" in rows[late.reference]
     # Tue 9:00 plus four business hours: Tue 13:00, four hours ahead.
     assert b"Breached" not in rows[on_time.reference] and b"in 4" in rows[on_time.reference]
+
+
+def test_the_tick_purges_expired_idempotency_keys(world: World, personas: dict[str, User]) -> None:
+    now = timezone.now()
+
+    def answer(key: str, age: dt.timedelta) -> IdempotentRequest:
+        return IdempotentRequest.objects.create(
+            user=personas["client_a"],
+            key=key,
+            fingerprint="0" * 64,
+            method="POST",
+            path="/api/v1/demands",
+            status_code=201,
+            response_body="{}",
+            created_at=now - age,
+        )
+
+    expired = answer("expired", KEY_LIFETIME + dt.timedelta(minutes=1))
+    fresh = answer("fresh", KEY_LIFETIME - dt.timedelta(minutes=10))
+    out = StringIO()
+    with translation.override("en"):
+        call_command("sla", "tick", stdout=out)
+
+    assert out.getvalue().strip() == (
+        "0 clocks of 0 demands recomputed, 0 new breaches marked, 1 expired idempotency keys purged."
+    )
+    assert not IdempotentRequest.objects.filter(pk=expired.pk).exists()
+    assert IdempotentRequest.objects.filter(pk=fresh.pk).exists()

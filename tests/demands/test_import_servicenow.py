@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,17 @@ from django.http import Http404
 from django.utils import translation
 
 from conftest import World
+from servicehub.contracts.actions import do_define_service_level
+from servicehub.contracts.choices import Comparison, MeasurementWindow, MeasureUnit, ServiceLevelKind
+from servicehub.contracts.models import ServiceLevel
 from servicehub.core.choices import AuditEvent
 from servicehub.core.models import AuditLog, User
 from servicehub.core.tenancy import Action
 from servicehub.demands.actions import do_import_servicenow
-from servicehub.demands.choices import DemandSource, DemandState, ImportProblem
+from servicehub.demands.choices import ClockState, DemandSource, DemandState, ImportProblem
 from servicehub.demands.imports.servicenow import ImportReport
-from servicehub.demands.models import Demand, DemandEvent
+from servicehub.demands.models import Demand, DemandEvent, SlaClock
+from servicehub.demands.service_review import measure_month
 from servicehub.demands.signals import demands_imported
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -342,10 +347,14 @@ def test_each_committed_batch_is_announced_for_the_sla_clocks(
 
 
 def _command(*args: str) -> str:
-    out = io.StringIO()
+    return _command_with_errors(*args)[0]
+
+
+def _command_with_errors(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
     with translation.override("en"):
-        call_command("import", "servicenow", *args, stdout=out)
-    return out.getvalue()
+        call_command("import", "servicenow", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
 
 
 def _lines(output: str) -> Iterator[str]:
@@ -392,3 +401,205 @@ def test_the_command_names_what_is_wrong_and_imports_nothing(world: World, tmp_p
     with pytest.raises(CommandError, match="number, incident_state, sys_mod_count, sys_updated_at"):
         _command(str(other), "--contract", "CA-1")
     assert _row_counts() == before
+
+
+# --- SLA indicators computed on the imported history ----------------------------------------------
+
+FEBRUARY, APRIL = dt.date(2016, 2, 1), dt.date(2016, 4, 1)
+
+# The incidents resolved in February 2016 all opened and resolved on Monday 29 February (Casablanca
+# on UTC+0), counted by hand on the site's default hours, 9:00-13:00 and 14:00-18:00, from the first
+# update (New or Active) to the first Resolved. None of them waits on the user.
+FEBRUARY_SECONDS = {
+    "0000045": 0,  # New 01:23, Resolved 08:53: before the office opens
+    "0000062": 4 * 3600 + 111 * 60,  # New 07:26, Resolved 15:51
+    "0000063": 4 * 3600 + 121 * 60,  # New 07:17, Resolved 16:01
+    "0000076": 4 * 3600 + 147 * 60,  # New 08:29, Resolved 16:27
+    "0000077": 4 * 60,  # New 08:27, Resolved 09:04
+    "0000079": 140 * 60,  # New 08:32, Active 11:19, Resolved 11:20
+    "0000083": 4 * 3600 + 125 * 60,  # New 08:56, Resolved 16:05
+    "0000088": 5 * 60,  # New 08:48, Resolved 09:05
+    "0000101": 107 * 60,  # New 09:13, Active 10:28, Resolved 11:00
+    "0000105": 165 * 60,  # New 09:13, Resolved 11:58
+}
+# Resolved in April after six weeks waiting on the user, a wait that does not count: 0000074 was
+# active 08:23-08:38 on 29 February, before opening time; 0000084 09:00-09:11 of 08:39-09:11.
+APRIL_SECONDS = {"0000074": 0, "0000084": 11 * 60}
+
+
+def _incident_level(world: World, code: str, unit: MeasureUnit, threshold: str, target: str) -> ServiceLevel:
+    return do_define_service_level(
+        world.contract_a,
+        code=code,
+        name=code,
+        kind=ServiceLevelKind.RESOLUTION_TIME,
+        comparison=Comparison.AT_MOST if unit == MeasureUnit.BUSINESS_HOURS else Comparison.AT_LEAST,
+        threshold=Decimal(threshold),
+        unit=unit,
+        window=MeasurementWindow.MONTHLY,
+        penalty_percent=Decimal("1"),
+        penalty_cap_percent=Decimal("5"),
+        clock_start_states=["submitted", "in_progress"],
+        clock_stop_states=["delivered", "accepted"],
+        target_business_hours=Decimal(target),
+        actor=None,
+    )
+
+
+@pytest.fixture
+def incident_levels(world: World) -> tuple[ServiceLevel, ServiceLevel]:
+    """Mean resolution time within 8 business hours; 90 % of incidents resolved within 4."""
+    return (
+        _incident_level(world, "incident-resolution", MeasureUnit.BUSINESS_HOURS, "8", "8"),
+        _incident_level(world, "incident-resolution-rate", MeasureUnit.PERCENT, "90", "4"),
+    )
+
+
+def _resolved_in(month: dt.date) -> set[str]:
+    """From the raw file: incidents opened (first update not Resolved or Closed) and resolved in `month`."""
+    updates: dict[str, list[tuple[dt.datetime, int, str]]] = {}
+    with EXCERPT.open(newline="") as stream:
+        for row in csv.DictReader(stream):
+            at = dt.datetime.strptime(row["sys_updated_at"], "%d/%m/%Y %H:%M")
+            updates.setdefault(row["number"], []).append((at, int(row["sys_mod_count"]), row["ident_state"]))
+    found = set()
+    for number, rows in updates.items():
+        rows.sort()
+        if rows[0][2] in {"Resolved", "Closed"}:
+            continue
+        resolved = next(at for at, _seq, state in rows if state in {"Resolved", "Closed"})
+        if (resolved.year, resolved.month) == (month.year, month.month):
+            found.add(number)
+    return found
+
+
+def _hours(seconds: list[int]) -> Decimal:
+    return (Decimal(sum(seconds)) / len(seconds) / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_the_imported_history_is_measured_month_by_month(
+    world: World,
+    incident_levels: tuple[ServiceLevel, ServiceLevel],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    mean, rate = incident_levels
+    assert set(FEBRUARY_SECONDS) == _resolved_in(FEBRUARY)
+    assert set(APRIL_SECONDS) == _resolved_in(APRIL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(world, batch_size=10)
+
+    imported = Demand.objects.filter(source=DemandSource.SERVICENOW)
+    assert SlaClock.objects.filter(demand__in=imported, service_level=mean).count() == 41
+    assert SlaClock.objects.filter(demand__in=imported, service_level=rate).count() == 41
+    elapsed = dict(
+        SlaClock.objects.filter(service_level=mean, demand__external_ref__in=FEBRUARY_SECONDS).values_list(
+            "demand__external_ref", "elapsed_seconds"
+        )
+    )
+    assert elapsed == FEBRUARY_SECONDS
+    # 0000093 is Resolved from its first update: its clock never started.
+    assert SlaClock.objects.get(service_level=mean, demand__external_ref="0000093").status == (
+        ClockState.NOT_STARTED
+    )
+
+    february = {m.level.code: m for m in measure_month(world.contract_a, FEBRUARY)}
+    assert february["incident-resolution"].value == _hours(list(FEBRUARY_SECONDS.values())) == Decimal("3.14")
+    assert (february["incident-resolution"].samples, february["incident-resolution"].met) == (10, True)
+    within_four_hours = sum(1 for s in FEBRUARY_SECONDS.values() if s <= 4 * 3600)
+    assert within_four_hours == 6
+    assert february["incident-resolution-rate"].value == Decimal("60.00")
+    assert (february["incident-resolution-rate"].samples, february["incident-resolution-rate"].met) == (
+        10,
+        False,
+    )
+    april = {m.level.code: m for m in measure_month(world.contract_a, APRIL)}
+    assert april["incident-resolution"].value == _hours(list(APRIL_SECONDS.values())) == Decimal("0.09")
+    assert april["incident-resolution-rate"].value == Decimal("100.00")
+
+
+# Committed for real: the command reads the clocks that each batch's commit had computed.
+@pytest.mark.django_db(transaction=True)
+def test_the_command_prints_the_months_measured(
+    world: World, incident_levels: tuple[ServiceLevel, ServiceLevel]
+) -> None:
+    output, errors = _command_with_errors(str(EXCERPT), "--contract", "CA-1", "--batch-size", "10")
+
+    # February and April are checked by hand above; March is whatever the clocks measured.
+    march = {
+        m.level.code: f"2016-03 {m.value} {m.samples} {'Met' if m.met else 'Missed'}"
+        for m in measure_month(world.contract_a, dt.date(2016, 3, 1))
+    }
+    lines = list(_lines(output))
+    start = lines.index("Service levels measured on the imported history, month by month:")
+    assert lines[start + 1 :] == [
+        "incident-resolution (incident-resolution): at most 8 business hours",
+        "Month Measured value Samples Verdict",
+        "2016-02 3.14 10 Met",
+        march["incident-resolution"],
+        "2016-04 0.09 2 Met",
+        "incident-resolution-rate (incident-resolution-rate): at least 90 percent",
+        "Month Measured value Samples Verdict",
+        "2016-02 60.00 10 Missed",
+        march["incident-resolution-rate"],
+        "2016-04 100.00 2 Met",
+    ]
+    assert errors == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_warns_when_the_contract_measures_nothing(world: World) -> None:
+    # Contract A's only indicator, "resolution", has no clock.
+    output, errors = _command_with_errors(str(EXCERPT), "--contract", "CA-1")
+
+    assert "measured" not in output
+    assert " ".join(errors.split()) == (
+        "Nothing was measured: no service level of CA-1 has a clock. Give its indicators the states that "
+        "start and stop their clock and a target in business hours (imported incidents go through: "
+        "submitted, in_progress, delivered, accepted), then run: servicehub sla refresh --contract CA-1"
+    )
+    assert not SlaClock.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_warns_when_no_imported_clock_stops(world: World) -> None:
+    # A project's quoting clock: an incident is never quoted.
+    do_define_service_level(
+        world.contract_a,
+        code="quote",
+        name="Quote",
+        kind=ServiceLevelKind.RESPONSE_TIME,
+        comparison=Comparison.AT_MOST,
+        threshold=Decimal("4"),
+        unit=MeasureUnit.BUSINESS_HOURS,
+        window=MeasurementWindow.MONTHLY,
+        penalty_percent=Decimal("1"),
+        penalty_cap_percent=Decimal("5"),
+        clock_start_states=["submitted"],
+        clock_stop_states=["quoted"],
+        target_business_hours=Decimal("4"),
+        actor=None,
+    )
+    output, errors = _command_with_errors(str(EXCERPT), "--contract", "CA-1")
+
+    assert "measured" not in output
+    assert SlaClock.objects.filter(demand__source=DemandSource.SERVICENOW).count() == 41
+    assert " ".join(errors.split()).startswith(
+        "Nothing was measured: no clock of an imported incident stopped. The clocks of quote start or "
+        "stop on states that imported incidents do not reach"
+    )
+    assert not SlaClock.objects.filter(stopped_at__isnull=False).exists()
+
+
+def test_the_fix_the_warning_names_measures_the_history(world: World) -> None:
+    _import(world)  # no clock on the contract yet: nothing measured
+    mean = _incident_level(world, "incident-resolution", MeasureUnit.BUSINESS_HOURS, "8", "8")
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("sla", "refresh", "--contract", "CA-1", stdout=out)
+
+    # Every demand of the contract, the closed incidents included (the tick leaves those alone).
+    assert out.getvalue().strip() == "41 clocks of 41 demands of CA-1 recomputed."
+    assert SlaClock.objects.filter(service_level=mean).count() == 41
+    (february,) = measure_month(world.contract_a, FEBRUARY)
+    assert (february.level, february.value, february.samples) == (mean, Decimal("3.14"), 10)

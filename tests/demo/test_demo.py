@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,13 @@ from servicehub.catalogue.models import Price, PriceList, WorkUnitEffort
 from servicehub.contracts.models import Contract, ServiceLevel
 from servicehub.core.choices import CLIENT_PERSONAS, AuditEvent, Persona
 from servicehub.core.models import AuditLog, User
+from servicehub.demands.actions import do_import_servicenow
+from servicehub.demands.choices import Decision, DemandState
+from servicehub.demands.clocks import rule_for
+from servicehub.demands.imports.servicenow import STATES
+from servicehub.demands.service_review import measure_month
 from servicehub.demo.builder import DEMO_LOGINS, DEMO_PASSWORD, DemoReport, build_demo
+from servicehub.demo.data import INCIDENT_CONTRACT
 from servicehub.demo.roster import draw_roster, role_counts
 from servicehub.org.calendars import calendar_for_site
 from servicehub.org.choices import ObjectiveMetric, OrganisationKind
@@ -200,9 +207,37 @@ def test_catalogue_prices_and_service_levels(demo: DemoRun, db: None) -> None:
         assert contract.currency == contract.price_list_version.price_list.currency
         assert contract.serving_sites.exists() and contract.purchase_orders.exists()
         kinds = set(contract.service_levels.values_list("kind", flat=True))
-        assert {"resolution_time", "on_time_delivery", "first_time_acceptance"} <= kinds
+        if contract.reference != INCIDENT_CONTRACT:
+            assert {"resolution_time", "on_time_delivery", "first_time_acceptance"} <= kinds
     on_time = ServiceLevel.objects.filter(kind="on_time_delivery")
     assert all(level.threshold >= 95 and level.comparison == "at_least" for level in on_time)
+    # The contract for imported incidents: every indicator has a clock, on states incidents reach.
+    imported_states = {mapped.state for mapped in STATES.values()}
+    incident_levels = ServiceLevel.objects.filter(contract__reference=INCIDENT_CONTRACT)
+    assert {"response_time", "resolution_time"} <= set(incident_levels.values_list("kind", flat=True))
+    for level in incident_levels:
+        rule = rule_for(level)
+        assert rule is not None, level.code
+        assert rule.start_states <= imported_states and rule.stop_states <= imported_states, level.code
+
+
+def test_an_imported_incident_history_is_measured_on_the_incident_contract(
+    demo: DemoRun, db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from servicehub.demands.models import Demand, SlaClock
+
+    contract = Contract.objects.get(reference=INCIDENT_CONTRACT)
+    excerpt = Path(__file__).resolve().parents[1] / "data" / "servicenow_excerpt.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        report = do_import_servicenow(contract, excerpt, actor=None)
+
+    assert report.incidents_imported == 41
+    levels = set(contract.service_levels.values_list("code", flat=True))
+    assert SlaClock.objects.filter(demand__contract=contract).count() == 41 * len(levels)
+    for month in (dt.date(2016, 2, 1), dt.date(2016, 3, 1)):
+        assert {m.level.code for m in measure_month(contract, month)} == levels, month
+    # The demo's own demands are left as they were.
+    assert not Demand.objects.exclude(contract=contract).filter(source="servicenow").exists()
 
 
 def test_every_persona_can_sign_in(demo: DemoRun, db: None) -> None:
@@ -288,20 +323,15 @@ def test_a_year_of_activity_in_every_state_with_breaches_and_invoices(demo: Demo
     from servicehub.demands.models import Demand, Invoice, InvoiceLine, SlaClock
 
     states = set(Demand.objects.values_list("state", flat=True))
-    # Every state but "rejected", which the demo only passes through on the way to rework.
-    assert states >= {
-        "draft",
-        "submitted",
-        "quoted",
-        "ordered",
-        "planned",
-        "in_progress",
-        "delivered",
-        "rework",
-        "accepted",
-        "invoiced",
-        "cancelled",
-    }
+    assert states == set(DemandState)
+    # A few recent deliveries rejected with a reason and not yet sent to rework.
+    rejected = Demand.objects.filter(state=DemandState.REJECTED)
+    assert 1 <= rejected.count() <= 3
+    for demand in rejected:
+        last = demand.deliveries.order_by("-number").first()
+        assert last is not None and last.decision == Decision.REJECTED and last.reason
+        assert demand.events.order_by("-at", "-id").values_list("to_state", flat=True)[0] == "rejected"
+        assert last.decided_at is not None and last.decided_at.date() >= dt.date(2026, 8, 1)
     assert SlaClock.objects.filter(breached_at__isnull=False).exists()
     assert InvoiceLine.objects.filter(kind="penalty").exists()
     for invoice in Invoice.objects.prefetch_related("lines"):

@@ -8,13 +8,8 @@ class DemandsConfig(AppConfig):
     verbose_name = _("Demands")
 
     def ready(self) -> None:
-        from servicehub.demands.actions import refresh_clocks_of
+        from servicehub.demands.clocks import measure_imported
         from servicehub.demands.signals import demands_imported
-
-        def measure_imported(
-            sender: object, contract_id: int, demand_ids: list[int], **kwargs: object
-        ) -> None:
-            refresh_clocks_of(demand_ids)
 
         # Imported history is measured like any other: its clocks are computed once it is committed.
         demands_imported.connect(measure_imported, weak=False, dispatch_uid="servicehub.measure_imported")

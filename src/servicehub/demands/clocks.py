@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from servicehub.contracts.models import Contract, ServiceLevel
 from servicehub.core import clock as business_clock
@@ -88,6 +88,13 @@ def refresh_clocks(demands: Iterable[Demand], *, now: dt.datetime | None = None)
     return report
 
 
+def measure_imported(
+    sender: object, *, contract_id: int, demand_ids: Sequence[int], **kwargs: object
+) -> RefreshReport:
+    """Receiver of `demands_imported`: an imported history is measured like any other, once committed."""
+    return refresh_clocks(Demand.objects.filter(pk__in=demand_ids))
+
+
 def _sites_of(demands: Sequence[Demand]) -> dict[int, Site]:
     """The delivering site, or before planning the first site serving the contract."""
     links = Contract.serving_sites.through.objects.filter(
@@ -138,15 +145,32 @@ def mark_breaches(*, now: dt.datetime | None = None) -> int:
 def tick(*, now: dt.datetime | None = None, batch: int = 500) -> tuple[RefreshReport, int]:
     """One pass of the SLA worker: refresh the clocks of live demands, then mark breaches."""
     now = now or business_clock.now()
+    live = Demand.objects.exclude(state__in=FINAL_STATES)
+    return _refresh_in_batches(live, now=now, batch=batch), mark_breaches(now=now)
+
+
+def refresh_contract_clocks(
+    contract: Contract, *, now: dt.datetime | None = None, batch: int = 500
+) -> RefreshReport:
+    """Recompute the clocks of every demand of `contract`, finished ones included.
+
+    For when the contract's clocks changed after its demands moved: the tick only follows live
+    demands, and an imported history is measured once, when it is imported.
+    """
+    now = now or business_clock.now()
+    return _refresh_in_batches(Demand.objects.filter(contract=contract), now=now, batch=batch)
+
+
+def _refresh_in_batches(demands: QuerySet[Demand], *, now: dt.datetime, batch: int) -> RefreshReport:
     total = RefreshReport()
-    live = Demand.objects.exclude(state__in=FINAL_STATES).order_by("pk")
+    ordered = demands.order_by("pk")
     last = 0
     while True:
-        chunk = list(live.filter(pk__gt=last)[:batch])
+        chunk = list(ordered.filter(pk__gt=last)[:batch])
         if not chunk:
             break
         part = refresh_clocks(chunk, now=now)
         total.demands += part.demands
         total.clocks += part.clocks
         last = chunk[-1].pk
-    return total, mark_breaches(now=now)
+    return total

@@ -16,7 +16,8 @@ from django.utils import timezone
 from servicehub.contracts import penalties
 from servicehub.contracts.choices import MeasureUnit, ServiceLevelKind
 from servicehub.contracts.models import Contract, ServiceLevel
-from servicehub.demands.choices import Decision
+from servicehub.demands.choices import Decision, DemandSource
+from servicehub.demands.clocks import rule_for
 from servicehub.demands.models import Delivery, SlaClock
 
 HOUR = Decimal(3600)
@@ -52,6 +53,40 @@ def measure_month(contract: Contract, month: dt.date) -> list[Measurement]:
         met = penalties.shortfall(level.comparison, level.threshold, value) == 0
         results.append(Measurement(level, value, samples, met))
     return results
+
+
+@dataclass(frozen=True)
+class HistoryReview:
+    """The service levels of the months an imported history covers, indicator by indicator."""
+
+    # The contract's indicators that have a clock: the only ones an imported timeline can feed.
+    clock_levels: list[ServiceLevel]
+    # The months in which a clock of an imported demand stopped, in order.
+    months: list[dt.date]
+    # Each indicator measured in those months, with the months it had something to measure.
+    measured: list[tuple[ServiceLevel, list[tuple[dt.date, Measurement]]]]
+
+
+def review_imported_history(contract: Contract, source: DemandSource) -> HistoryReview:
+    """Measure every month in which the clocks of `contract`'s demands imported from `source` stopped."""
+    levels = contract.service_levels.order_by("code")
+    clock_levels = [level for level in levels if rule_for(level) is not None]
+    months: list[dt.date] = []
+    if clock_levels:
+        stopped = SlaClock.objects.filter(
+            service_level__in=clock_levels, demand__source=source, stopped_at__isnull=False
+        )
+        months = [
+            moment.date()
+            for moment in stopped.datetimes("stopped_at", "month", tzinfo=timezone.get_default_timezone())
+        ]
+    by_level: dict[int, tuple[ServiceLevel, list[tuple[dt.date, Measurement]]]] = {}
+    for month in months:
+        for measurement in measure_month(contract, month):
+            level = measurement.level
+            by_level.setdefault(level.pk, (level, []))[1].append((month, measurement))
+    measured = sorted(by_level.values(), key=lambda item: item[0].code)
+    return HistoryReview(clock_levels, months, measured)
 
 
 def _measure(level: ServiceLevel, start: dt.datetime, end: dt.datetime) -> tuple[Decimal | None, int]:

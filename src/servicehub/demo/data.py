@@ -877,6 +877,57 @@ STANDARD_LEVELS = _levels(resolution_hours=16, response_hours=4)
 # The operator's own systems are in production: faster response and resolution.
 OPERATOR_LEVELS = _levels(resolution_hours=8, response_hours=2)
 
+# Incidents rather than deliverables: the clocks read the states an imported ServiceNow incident
+# goes through (demands/imports/servicenow.py): opened (submitted) or taken up at once (in
+# progress), resolved (delivered), closed (accepted). Waiting on the user pauses them through the
+# events' flag rather than a state, since an incident waits on the user while in progress.
+INCIDENT_OPENED = ("submitted", "in_progress")
+INCIDENT_RESOLVED = ("delivered", "accepted")
+INCIDENT_LEVELS: tuple[ServiceLevelSpec, ...] = (
+    ServiceLevelSpec(
+        "prise-en-charge-incident",
+        "Délai de prise en charge d'un incident",
+        ServiceLevelKind.RESPONSE_TIME,
+        Comparison.AT_MOST,
+        Decimal("4"),
+        MeasureUnit.BUSINESS_HOURS,
+        MeasurementWindow.MONTHLY,
+        Decimal("1"),
+        Decimal("5"),
+        clock_start=("submitted",),
+        clock_stop=("in_progress", *INCIDENT_RESOLVED),
+        target_hours=Decimal("4"),
+    ),
+    ServiceLevelSpec(
+        "resolution-incident",
+        "Délai moyen de résolution d'un incident",
+        ServiceLevelKind.RESOLUTION_TIME,
+        Comparison.AT_MOST,
+        Decimal("16"),
+        MeasureUnit.BUSINESS_HOURS,
+        MeasurementWindow.MONTHLY,
+        Decimal("2"),
+        Decimal("10"),
+        clock_start=INCIDENT_OPENED,
+        clock_stop=INCIDENT_RESOLVED,
+        target_hours=Decimal("16"),
+    ),
+    ServiceLevelSpec(
+        "taux-resolution-incident",
+        "Taux d'incidents résolus en 16 heures ouvrées",
+        ServiceLevelKind.RESOLUTION_TIME,
+        Comparison.AT_LEAST,
+        Decimal("90"),
+        MeasureUnit.PERCENT,
+        MeasurementWindow.MONTHLY,
+        Decimal("2"),
+        Decimal("10"),
+        clock_start=INCIDENT_OPENED,
+        clock_stop=INCIDENT_RESOLVED,
+        target_hours=Decimal("16"),
+    ),
+)
+
 
 @dataclass(frozen=True)
 class PurchaseOrderSpec:
@@ -903,6 +954,13 @@ class ContractSpec:
     purchase_orders: tuple[PurchaseOrderSpec, ...]
     service_levels: tuple[ServiceLevelSpec, ...]
 
+
+# The contract a client's incident history is imported into and measured on:
+#   servicehub import servicenow incident_event_log.csv --contract SOF-RUN-2016-007
+# It covers the reference log's year (29 February 2016 to 18 February 2017), so the replayed
+# year of demands leaves it alone. Its incidents are imported, never quoted: the price list is
+# only the link every contract has.
+INCIDENT_CONTRACT = "SOF-RUN-2016-007"
 
 CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec(
@@ -983,6 +1041,18 @@ CONTRACTS: tuple[ContractSpec, ...] = (
         dt.date(2027, 12, 31),
         (_po("BC-SNT-2025", "150000", dt.date(2025, 3, 15), dt.date(2026, 2, 28)),),
         STANDARD_LEVELS,
+    ),
+    ContractSpec(
+        INCIDENT_CONTRACT,
+        "Support applicatif Orange Maroc — incidents (historique ServiceNow 2016-2017)",
+        "orange-maroc",
+        ("rabat",),
+        "uo-maroc-mad",
+        1,
+        dt.date(2016, 1, 1),
+        dt.date(2017, 12, 31),
+        (_po("BC-OMA-RUN-2016", "1500000", dt.date(2016, 1, 15), dt.date(2017, 12, 31)),),
+        INCIDENT_LEVELS,
     ),
 )
 

@@ -107,17 +107,22 @@ class _Replay:
         rng = self.rng
         site = contract.serving_sites.all()[0]
         calendar = self.calendars[site.pk]
-        day = month + dt.timedelta(days=rng.randint(0, 27))
+        # In the last month some demands are caught mid-way, so that every state has examples.
+        self.stop_in = None
+        opened_in = month
+        if month == _months()[-1]:
+            self.stop_in = IN_FLIGHT[self.in_flight % len(IN_FLIGHT)]
+            self.in_flight += 1
+            if self.stop_in == DemandState.REJECTED:
+                # A delivery rejected and not yet sent to rework: opened the month before, so that
+                # it has been quoted, ordered, built and delivered by the demo's now.
+                opened_in = _months()[-2]
+        day = opened_in + dt.timedelta(days=rng.randint(0, 27))
         local = dt.datetime.combine(day, dt.time(rng.randint(9, 16), rng.choice((0, 15, 30, 45))))
         moment = calendar.next_business_moment(local.replace(tzinfo=ZoneInfo(calendar.timezone)))
         requester = self.clients.get(contract.client_id) or self.clients.get(contract.client.parent_id or 0)
         approver = self.approvers.get(contract.client_id)
         lines = self.lines(contract)
-        # In the last month some demands are caught mid-way, so that every state has examples.
-        self.stop_in = None
-        if month == _months()[-1]:
-            self.stop_in = IN_FLIGHT[self.in_flight % len(IN_FLIGHT)]
-            self.in_flight += 1
         with clock.replaying_at(moment):
             demand = actions.do_create_demand(
                 contract,

@@ -6,12 +6,16 @@ import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.defaultfilters import floatformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from servicehub.contracts.choices import Comparison, MeasureUnit
 from servicehub.contracts.models import Contract
 from servicehub.demands.actions import IMPORT_BATCH_SIZE, IMPORT_MAX_BATCH_SIZE, do_import_servicenow
-from servicehub.demands.choices import ImportProblem
-from servicehub.demands.imports.servicenow import ImportFormatError, ImportReport
+from servicehub.demands.choices import DemandSource, ImportProblem
+from servicehub.demands.imports.servicenow import STATES, ImportFormatError, ImportReport
+from servicehub.demands.service_review import review_imported_history
 
 FIRST_LINES = 10
 
@@ -74,6 +78,7 @@ class Command(BaseCommand):
         except ImportFormatError as exc:
             raise CommandError(f"{path}: {exc}") from None
         self._summary(report, path, contract, details=options["verbosity"] > 1)
+        self._service_levels(contract)
 
     def _progress(self, report: ImportReport) -> None:
         self.stdout.write(
@@ -116,3 +121,62 @@ class Command(BaseCommand):
             if details:
                 for line, detail in first:
                     write(f"             {line}: {detail}")
+
+    def _service_levels(self, contract: Contract) -> None:
+        """The imported months as the contract's indicators measure them, or why nothing was measured."""
+        # The clocks were computed as each batch committed (demands_imported); this only reads them.
+        review = review_imported_history(contract, DemandSource.SERVICENOW)
+        fix = {
+            "contract": contract.reference,
+            "states": ", ".join(dict.fromkeys(mapped.state.value for mapped in STATES.values())),
+        }
+        if not review.clock_levels:
+            self.stderr.write(
+                self.style.WARNING(
+                    _(
+                        "Nothing was measured: no service level of %(contract)s has a clock. Give its "
+                        "indicators the states that start and stop their clock and a target in business "
+                        "hours (imported incidents go through: %(states)s), then run: "
+                        "servicehub sla refresh --contract %(contract)s"
+                    )
+                    % fix
+                )
+            )
+            return
+        if not review.months:
+            self.stderr.write(
+                self.style.WARNING(
+                    _(
+                        "Nothing was measured: no clock of an imported incident stopped. The clocks of "
+                        "%(levels)s start or stop on states that imported incidents do not reach (they go "
+                        "through: %(states)s). Change those states, then run: "
+                        "servicehub sla refresh --contract %(contract)s"
+                    )
+                    % {**fix, "levels": ", ".join(level.code for level in review.clock_levels)}
+                )
+            )
+            return
+        write = self.stdout.write
+        write(_("Service levels measured on the imported history, month by month:"))
+        headers = (_("Month"), _("Measured value"), _("Samples"), _("Verdict"))
+        for level, months in review.measured:
+            commitment = _("%(comparison)s %(threshold)s %(unit)s") % {
+                "comparison": Comparison(level.comparison).label,
+                "threshold": floatformat(level.threshold, "-2"),
+                "unit": MeasureUnit(level.unit).label,
+            }
+            write(f"  {level.name} ({level.code}): {commitment}")
+            rows = [
+                (
+                    f"{month:%Y-%m}",
+                    number_format(measurement.value, decimal_pos=2),
+                    str(measurement.samples),
+                    _("Met") if measurement.met else _("Missed"),
+                )
+                for month, measurement in months
+            ]
+            widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+            for month, value, samples, verdict in (headers, *rows):
+                # Months to the left, figures to the right, the verdict last and unpadded.
+                cells = (month.ljust(widths[0]), value.rjust(widths[1]), samples.rjust(widths[2]), verdict)
+                write("    " + "  ".join(cells))
