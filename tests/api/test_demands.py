@@ -78,7 +78,8 @@ def call(client: Client, personas: dict[str, User], approver_a: User) -> Call:
             response = client.get(f"{API}{path}", body or {}, headers=sent)
         else:
             data = "" if body is None else json.dumps(body)
-            response = client.post(f"{API}{path}", data, content_type="application/json", headers=sent)
+            send_as = client.patch if method == "patch" else client.post
+            response = send_as(f"{API}{path}", data, content_type="application/json", headers=sent)
         return response
 
     return send
@@ -272,11 +273,12 @@ def _requests(demand_id: int) -> list[tuple[str, str, Any]]:
     return [
         ("get", path, None),
         ("get", f"{path}quotes/1/", None),
+        ("patch", path, {"title": "Renamed"}),
         *(("post", f"{path}{name}/", body) for name, body in bodies.items()),
     ]
 
 
-@pytest.mark.parametrize("index", range(12))
+@pytest.mark.parametrize("index", range(13))
 def test_client_b_gets_404_on_a_demand_of_a_for_every_endpoint(
     call: Call, make_demand: MakeDemand, index: int
 ) -> None:
@@ -549,6 +551,63 @@ def test_a_persona_who_may_not_act_gets_403_even_with_a_stale_etag(
     demand = make_demand(DemandState.SUBMITTED)
     response = call("client_a", "post", f"/demands/{demand.pk}/quote/", If_Match='"stale"')
     assert response.status_code == 403
+
+
+# --- editing a draft ------------------------------------------------------------------------------------
+
+
+def test_a_draft_is_edited_field_by_field_and_its_etag_changes(
+    call: Call, make_demand: MakeDemand, world: World
+) -> None:
+    demand = make_demand()
+    path = f"/demands/{demand.pk}/"
+    etag = call("client_a", "get", path)["ETag"]
+    lines = [{"work_unit": world.work_unit_a.pk, "complexity": "complex", "quantity": "5"}]
+    response = call(
+        "client_a", "patch", path, {"title": "Payment and refunds", "lines": lines}, If_Match=etag
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["title"] == "Payment and refunds"
+    assert body["description"] == demand.description  # left out, kept
+    assert [(line["complexity"], line["quantity"]) for line in body["lines"]] == [("complex", "5.00")]
+    assert response["ETag"] != etag
+    entry = AuditLog.objects.get(event=AuditEvent.DEMAND_EDITED)
+    assert entry.before["title"] == "Payment screen A"
+    assert entry.after["title"] == "Payment and refunds"
+    # The old ETag no longer matches: 412, and the second edit does nothing.
+    stale = call("client_a", "patch", path, {"title": "Something else"}, If_Match=etag)
+    assert stale.status_code == 412
+    assert Demand.objects.get(pk=demand.pk).title == "Payment and refunds"
+
+
+def test_a_submitted_demand_can_no_longer_be_edited(call: Call, make_demand: MakeDemand) -> None:
+    demand = make_demand(DemandState.SUBMITTED)
+    response = call("client_a", "patch", f"/demands/{demand.pk}/", {"title": "Too late"})
+    assert "state" in fields(response)
+    after = Demand.objects.get(pk=demand.pk)
+    assert (after.title, after.updated_at) == (demand.title, demand.updated_at)
+
+
+def test_an_edit_with_a_work_unit_of_another_client_names_the_line(
+    call: Call, make_demand: MakeDemand, world: World
+) -> None:
+    demand = make_demand()
+    lines = [{"work_unit": world.work_unit_b.pk, "complexity": "simple", "quantity": "1"}]
+    response = call("client_a", "patch", f"/demands/{demand.pk}/", {"lines": lines})
+    assert "lines.0.work_unit" in fields(response)
+    assert list(demand.lines.values_list("work_unit", "quantity")) == [
+        (world.work_unit_a.pk, Decimal("2.00"))
+    ]
+
+
+def test_a_specialist_may_not_edit_a_draft(call: Call, make_demand: MakeDemand) -> None:
+    demand = make_demand()
+    assert call("specialist", "patch", f"/demands/{demand.pk}/", {"title": "Mine now"}).status_code in (
+        403,
+        404,
+    )
+    assert Demand.objects.get(pk=demand.pk).title == demand.title
 
 
 # --- refused fields, in French -----------------------------------------------------------------------------

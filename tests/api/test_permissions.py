@@ -182,3 +182,4 @@ def test_contract_detail_parts_follow_the_contract(api_get: Any, world: Any) -> 
     assert body["purchase_orders"][0]["amount"] == {"amount": "500000.00", "currency": "MAD"}
     assert [sl["code"] for sl in body["service_levels"]] == ["resolution"]
     assert body["service_levels"][0]["threshold"] == "16.00"
+    assert body["service_levels"][0]["earn_back_months"] is None

@@ -115,6 +115,11 @@ def test_a_demand_from_request_to_acceptance(
     requester.select_option("select[name=lines-1-work_unit]", index=2)
     requester.select_option("select[name=lines-1-complexity]", "simple")
     requester.fill("input[name=lines-1-quantity]", "1,5")
+    spec = b"%PDF-1.4\n% cahier des charges\n"
+    requester.set_input_files(
+        "input[name=attachments]",
+        files=[{"name": "cahier-des-charges.pdf", "mimeType": "application/pdf", "buffer": spec}],
+    )
     journey.shot(requester, "new-demand")
     requester.click("button[name=submit]")
     requester.wait_for_load_state("networkidle")
@@ -123,6 +128,8 @@ def test_a_demand_from_request_to_acceptance(
     expect(requester, DemandState.SUBMITTED, "submitted")
     demand = Demand.objects.get(pk=int(demand_url.rstrip("/").rsplit("/", 1)[1]))
     assert demand.lines.count() == 2
+    assert "cahier-des-charges.pdf" in requester.inner_text("#attachments")
+    assert [(a.name, a.size) for a in demand.attachments.all()] == [("cahier-des-charges.pdf", len(spec))]
 
     # The delivery lead finds it in the queue and quotes it, changing a quantity.
     lead = journey.page_of("delivery")
@@ -131,6 +138,9 @@ def test_a_demand_from_request_to_acceptance(
     journey.shot(lead, "lead-queue")
     lead.click(f"text={demand.reference}")
     lead.wait_for_load_state("networkidle")
+    assert "cahier-des-charges.pdf" in lead.inner_text("#attachments")
+    # The button is a verb, the quote's heading a noun.
+    assert lead.inner_text("a[data-transition=quote]") == "Chiffrer"
     lead.click("a[data-transition=quote]")
     lead.wait_for_load_state("networkidle")
     assert lead.input_value("input[name=lines-0-quantity]") == "2"

@@ -11,6 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from conftest import PERSONA_KEYS, World
 from servicehub.contracts.actions import do_add_purchase_order, do_create_contract, do_define_service_level
@@ -111,6 +113,33 @@ def test_contract_page_shows_client_sites_version_orders_and_service_levels(
     assert f"625{NBSP}000,50{NBSP}MAD" in body and f"125{NBSP}000,50{NBSP}MAD" in body
     assert "au plus 16 heures ouvrées" in body and "2\u00a0% par manquement" in body
     assert "01/06/2026" in body
+
+
+def test_contract_page_shows_the_earn_back_period(
+    client: Client, personas: dict[str, User], world: World
+) -> None:
+    do_define_service_level(
+        world.contract_a,
+        code="otd",
+        name="On time",
+        kind=ServiceLevelKind.ON_TIME_DELIVERY,
+        comparison=Comparison.AT_LEAST,
+        threshold=Decimal("95"),
+        unit=MeasureUnit.PERCENT,
+        window=MeasurementWindow.MONTHLY,
+        penalty_percent=Decimal("1"),
+        penalty_cap_percent=Decimal("5"),
+        earn_back_months=3,
+        actor=None,
+    )
+    client.force_login(personas["client_a"])
+    body = client.get(_detail(world.contract_a.pk)).content.decode()
+    with translation.override("fr"):
+        earn_back = translation.ngettext(
+            "earned back after %(months)s month met", "earned back after %(months)s months met", 3
+        ) % {"months": 3}
+    # Shown for the level that has it, and only once: "resolution" has no earn-back.
+    assert body.count(escape(earn_back)) == 1
 
 
 def test_search_filters_and_sort(client: Client, personas: dict[str, User], world: World) -> None:

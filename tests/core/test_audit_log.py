@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -312,6 +313,28 @@ def _demand_cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], 
                 actor=client,
             ),
             AuditEvent.DEMAND_CREATED,
+        ),
+        "do_edit_demand": (
+            lambda: demands.do_edit_demand(
+                _demand_in(w),
+                title="t2",
+                lines=[LineInput(w.work_unit_a, Complexity.COMPLEX, Decimal("2"))],
+                actor=client,
+            ),
+            AuditEvent.DEMAND_EDITED,
+        ),
+        "do_attach_file": (
+            lambda: demands.do_attach_file(
+                _demand_in(w), upload=SimpleUploadedFile("spec.pdf", b"%PDF-1.7"), actor=client
+            ),
+            AuditEvent.ATTACHMENT_ADDED,
+        ),
+        "do_remove_attachment": (
+            lambda: demands.do_remove_attachment(
+                demands.do_attach_file(_demand_in(w), upload=SimpleUploadedFile("a.txt", b"a"), actor=None),
+                actor=lead,
+            ),
+            AuditEvent.ATTACHMENT_REMOVED,
         ),
         "do_submit_demand": (
             lambda: demands.do_submit_demand(_demand_in(w), actor=client),

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from servicehub.core.models import User
 from servicehub.demands.actions import (
     LineInput,
     do_accept_delivery,
+    do_attach_file,
     do_create_demand,
     do_deliver_demand,
     do_issue_invoice,
@@ -64,7 +66,17 @@ MATRIX: dict[str, tuple[str, str, bool]] = {
     # World holds no demand: one is opened on each client's contract for these (see _objects).
     "demands:demand-detail": ("demand_a", "demand_b", True),
     "demands:demand-transition": ("demand_a", "demand_b", True),
+    "demands:demand-edit": ("demand_a", "demand_b", True),
+    "demands:attachment-add": ("demand_a", "demand_b", True),
+    # A file attached to each client's demand (see _objects).
+    "demands:attachment-download": ("attachment_a", "attachment_b", True),
+    "demands:attachment-remove": ("attachment_a", "attachment_b", True),
+    "api:list_attachments": ("demand_a", "demand_b", True),
+    "api:add_attachment": ("demand_a", "demand_b", True),
+    "api:get_attachment": ("attachment_a", "attachment_b", True),
     "api:get_demand": ("demand_a", "demand_b", True),
+    # PATCH on the demand's own path (a draft's edit), with a body it accepts.
+    "api:edit_demand": ("demand_a", "demand_b", True),
     # An issued invoice of each client's contract (see _objects); a contract's monthly service levels.
     "demands:invoice-detail": ("invoice_a", "invoice_b", True),
     "demands:service-review": ("contract_a", "contract_b", True),
@@ -74,6 +86,10 @@ MATRIX: dict[str, tuple[str, str, bool]] = {
     # Tokens are personal: tested below with each client's own token.
     "token-revoke": ("", "", True),
 }
+
+
+# Seen, but refused to client A: the system attached its file, and only the uploader or a lead removes one.
+OWN_STATUS = {"demands:attachment-remove": 403}
 
 
 def _urls_with_an_id(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -119,6 +135,12 @@ def _issued_invoices(world: World) -> tuple[Any, Any]:
 def _objects(world: World, own_attr: str, foreign_attr: str) -> tuple[Any, Any]:
     if own_attr == "invoice_a":
         return _issued_invoices(world)
+    if own_attr == "attachment_a":
+        own, foreign = _objects(world, "demand_a", "demand_b")
+        return tuple(  # type: ignore[return-value]
+            do_attach_file(demand, upload=SimpleUploadedFile("spec.txt", b"matrix"), actor=None)
+            for demand in (own, foreign)
+        )
     if own_attr in ("demand_a", "quoted_demand_a"):
         demands = tuple(
             do_create_demand(
@@ -141,6 +163,10 @@ def _objects(world: World, own_attr: str, foreign_attr: str) -> tuple[Any, Any]:
 
 
 def _url(name: str, obj: Any) -> str:
+    if name in ("demands:attachment-download", "demands:attachment-remove"):
+        return reverse(name, kwargs={"pk": obj.demand_id, "attachment_id": obj.pk})
+    if name == "api:get_attachment":
+        return reverse(name, kwargs={"demand_id": obj.demand_id, "attachment_id": obj.pk})
     if name == "demands:demand-transition":
         # A draft's first step, which client A's requester may take on its own demand.
         return reverse(name, kwargs={"pk": obj.pk, "name": "submit"})
@@ -149,6 +175,9 @@ def _url(name: str, obj: Any) -> str:
     kwarg = {
         **{f"api:{verb}_demand": "demand_id" for verb in API_TRANSITIONS},
         "api:get_demand": "demand_id",
+        "api:edit_demand": "demand_id",
+        "api:list_attachments": "demand_id",
+        "api:add_attachment": "demand_id",
         "api:get_organisation": "organisation_id",
         "api:get_site": "site_id",
         "api:get_specialist": "specialist_id",
@@ -175,12 +204,17 @@ def test_client_a_gets_404_on_client_b_objects(
     foreign_url = _url(name, foreign)
     missing_url = foreign_url.replace(str(foreign.pk), "987654321")
     verb = name.removeprefix("api:").removesuffix("_demand")
-    writes = name.startswith("api:") and verb in API_TRANSITIONS
-    send: Any = (
-        partial(client.post, data=API_TRANSITIONS[verb], content_type="application/json")
-        if writes
-        else client.get
-    )
+    writes = name.startswith("api:") and (verb in API_TRANSITIONS or verb in ("edit", "add_attachment"))
+    send: Any = client.get
+    if verb == "add_attachment":
+
+        def send(url: str, **extra: Any) -> Any:
+            return client.post(url, {"file": SimpleUploadedFile("m.txt", b"matrix")}, **extra)
+
+    elif verb == "edit":
+        send = partial(client.patch, data={"title": "matrix"}, content_type="application/json")
+    elif writes:
+        send = partial(client.post, data=API_TRANSITIONS[verb], content_type="application/json")
     foreign_response = send(foreign_url, **headers)
     missing_response = send(missing_url, **headers)
     own_response = send(_url(name, own), **headers)
@@ -194,7 +228,7 @@ def test_client_a_gets_404_on_client_b_objects(
         # A write on its own demand: done, refused (403) or illegal now (422), but never "missing".
         assert (own_response.status_code != 404) == sees_own
     else:
-        assert own_response.status_code == (200 if sees_own else 404)
+        assert own_response.status_code == (OWN_STATUS.get(name, 200) if sees_own else 404)
     if name.startswith("api:"):
         assert foreign_response.json() == missing_response.json()
 

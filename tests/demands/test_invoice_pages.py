@@ -34,6 +34,7 @@ JULY = dt.date(2026, 7, 1)
 IN_JUNE = dt.datetime(2026, 6, 15, 10, tzinfo=dt.UTC)
 IN_JULY = dt.datetime(2026, 7, 10, 10, tzinfo=dt.UTC)
 LIST = reverse("demands:invoice-list")
+NBSP = "\u00a0"
 PREPARE = reverse("demands:invoice-prepare")
 
 
@@ -249,6 +250,50 @@ def test_prepare_refusals(
         and fr("An invoice without lines cannot be issued.") in response.content.decode()
     )
     assert client.post(_detail(invoices.draft_a), {"step": "nonsense"}).status_code == 404
+
+
+def test_an_earned_back_penalty_on_the_invoice_page(
+    client: Client, personas: dict[str, User], world: World, make_demand: MakeDemand
+) -> None:
+    level = do_define_service_level(
+        world.contract_a,
+        code="fta",
+        name="First-time acceptance",
+        kind=ServiceLevelKind.FIRST_TIME_ACCEPTANCE,
+        comparison=Comparison.AT_LEAST,
+        threshold=Decimal("90"),
+        unit=MeasureUnit.PERCENT,
+        window=MeasurementWindow.MONTHLY,
+        penalty_percent=Decimal("2"),
+        penalty_cap_percent=Decimal("10"),
+        earn_back_months=1,
+        actor=None,
+    )
+    # May: 4 000, 80 % against 90: 10 points, 20 % capped at 10 %: 400. June met: 400 back.
+    with time_machine.travel(dt.datetime(2026, 5, 15, 10, tzinfo=dt.UTC), tick=False):
+        make_demand(DemandState.ACCEPTED)
+        may = actions.do_issue_invoice(
+            actions.do_prepare_invoice(
+                world.contract_a, month=dt.date(2026, 5, 1), measurements={level: Decimal("80")}, actor=None
+            ),
+            actor=None,
+        )
+    with time_machine.travel(IN_JUNE, tick=False):
+        make_demand(DemandState.ACCEPTED)
+        june = actions.do_prepare_invoice(world.contract_a, month=JUNE, actor=None)
+    client.force_login(personas["delivery_lead"])
+    response = client.get(_detail(june))
+    assert (response.context["earned_back"], response.context["penalties_due"]) == (Decimal("400.00"), 0)
+    body = response.content.decode()
+    assert fr("Penalty earned back") in body and fr("Penalties earned back") in body
+    assert (
+        body.count(fr("Net penalties")) == 2
+        and f"-400,00{NBSP}MAD" in body
+        and f"4{NBSP}400,00{NBSP}MAD" in body
+    )
+    # An invoice without earn-back keeps its single penalties figure.
+    body = client.get(_detail(may)).content.decode()
+    assert f"400,00{NBSP}MAD" in body and fr("Net penalties") not in body
 
 
 # ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,8 +25,11 @@ from servicehub.demands.choices import DemandState, InvoiceKind, InvoiceLineKind
 from servicehub.demands.models import Demand, Invoice, InvoiceLine, IssuedInvoiceError
 
 MakeDemand = Callable[..., Demand]
-JUNE = dt.date(2026, 6, 1)
+APRIL, MAY, JUNE, JULY = dt.date(2026, 4, 1), dt.date(2026, 5, 1), dt.date(2026, 6, 1), dt.date(2026, 7, 1)
+IN_APRIL = dt.datetime(2026, 4, 15, 10, tzinfo=dt.UTC)
+IN_MAY = dt.datetime(2026, 5, 15, 10, tzinfo=dt.UTC)
 IN_JUNE = dt.datetime(2026, 6, 15, 10, tzinfo=dt.UTC)
+IN_JULY = dt.datetime(2026, 7, 15, 10, tzinfo=dt.UTC)
 
 
 def _otd(world: World) -> ServiceLevel:
@@ -162,12 +166,175 @@ def test_redrafting_replaces_the_draft(world: World, make_demand: MakeDemand) ->
     assert Invoice.objects.count() == 1
 
 
+# ---------------------------------------------------------------------------
+# Earn-back: a penalty paid back after N months met
+
+
+def _first_time(world: World, earn_back_months: int | None) -> ServiceLevel:
+    """First-time acceptance, at least 90 %: measured from the deliveries, so any month can be."""
+    return do_define_service_level(
+        world.contract_a,
+        code="fta",
+        name="First-time acceptance",
+        kind=ServiceLevelKind.FIRST_TIME_ACCEPTANCE,
+        comparison=Comparison.AT_LEAST,
+        threshold=Decimal("90"),
+        unit=MeasureUnit.PERCENT,
+        window=MeasurementWindow.MONTHLY,
+        penalty_percent=Decimal("2"),
+        penalty_cap_percent=Decimal("10"),
+        earn_back_months=earn_back_months,
+        actor=None,
+    )
+
+
+def _penalised_april(
+    world: World, make_demand: MakeDemand, level: ServiceLevel, *, issue: bool = True
+) -> Invoice:
+    """April: 2 medium units, 4 000; 87.5 % against at least 90: 3 started points x 2 % = 240."""
+    with time_machine.travel(IN_APRIL, tick=False):
+        make_demand(DemandState.ACCEPTED)
+        invoice = actions.do_prepare_invoice(
+            world.contract_a, month=APRIL, measurements={level: Decimal("87.5")}, actor=None
+        )
+        if issue:
+            invoice = actions.do_issue_invoice(invoice, actor=None)
+    assert [line.amount for line in invoice.lines.filter(kind=InvoiceLineKind.PENALTY)] == [
+        Decimal("-240.00")
+    ]
+    return invoice
+
+
+def _record_month(make_demand: MakeDemand, when: dt.datetime, verdict: str) -> None:
+    """A month whose first-time acceptance is met (100 %), missed (0 %) or has nothing to measure."""
+    with time_machine.travel(when, tick=False):
+        if verdict == "met":
+            make_demand(DemandState.ACCEPTED)
+        elif verdict == "missed":
+            make_demand(DemandState.REJECTED)
+
+
+def _earned_back(invoice: Invoice) -> list[Decimal]:
+    return [line.amount for line in invoice.lines.all() if line.kind == InvoiceLineKind.EARN_BACK]
+
+
+def test_a_penalty_is_earned_back_after_two_months_met(world: World, make_demand: MakeDemand) -> None:
+    level = _first_time(world, earn_back_months=2)
+    _penalised_april(world, make_demand, level)
+    with time_machine.travel(IN_MAY, tick=False):
+        make_demand(DemandState.ACCEPTED)  # first time: 100 %, met
+        may = actions.do_issue_invoice(
+            actions.do_prepare_invoice(world.contract_a, month=MAY, actor=None), actor=None
+        )
+    assert _earned_back(may) == []  # one month met of two: not yet
+    with time_machine.travel(IN_JUNE, tick=False):
+        make_demand(DemandState.ACCEPTED, quantity="3")  # met again, measured by the action itself
+        with translation.override("en"):
+            june = actions.do_prepare_invoice(world.contract_a, month=JUNE, actor=None)
+    lines = list(june.lines.all())
+    assert [(line.kind, line.service_level, line.amount) for line in lines] == [
+        (InvoiceLineKind.DELIVERABLE, None, Decimal("6000.00")),
+        (InvoiceLineKind.EARN_BACK, level, Decimal("240.00")),
+    ]
+    assert (
+        lines[1].description == "First-time acceptance: penalty of April 2026 earned back after 2 months met"
+    )
+    # 3 medium units at 2 000 = 6 000, and April's 240 back: penalties are net, -240; total 6 240.
+    assert (june.deliverables_amount, june.penalties_amount, june.total) == (
+        Decimal("6000.00"),
+        Decimal("-240.00"),
+        Decimal("6240.00"),
+    )
+    assert sum(line.amount for line in lines) == june.total
+    # The month is written in the language of the invoice.
+    with time_machine.travel(IN_JUNE, tick=False), translation.override("fr"):
+        june = actions.do_prepare_invoice(world.contract_a, month=JUNE, actor=None)
+    assert "avril 2026" in june.lines.get(kind=InvoiceLineKind.EARN_BACK).description
+
+
+@pytest.mark.parametrize(
+    "may, june, earned",
+    [
+        ("met", "met", [Decimal("240.00")]),
+        ("missed", "met", []),
+        ("unmeasured", "met", []),  # nothing to measure is not met
+        ("met", "missed", []),
+    ],
+)
+def test_earn_back_needs_every_month_met(
+    world: World, make_demand: MakeDemand, may: str, june: str, earned: list[Decimal]
+) -> None:
+    level = _first_time(world, earn_back_months=2)
+    _penalised_april(world, make_demand, level)
+    _record_month(make_demand, IN_MAY, may)
+    with time_machine.travel(IN_JUNE, tick=False):
+        make_demand(DemandState.ACCEPTED, quantity="3")
+        if june == "missed":
+            make_demand(DemandState.REJECTED)  # one first delivery accepted of two: 50 %
+        invoice = actions.do_prepare_invoice(world.contract_a, month=JUNE, actor=None)
+    assert _earned_back(invoice) == earned
+    assert invoice.total == sum((line.amount for line in invoice.lines.all()), Decimal("0"))
+
+
+@pytest.mark.parametrize("april", ["credited", "draft"])
+def test_only_a_penalty_issued_and_not_credited_is_earned_back(
+    world: World, make_demand: MakeDemand, april: str
+) -> None:
+    level = _first_time(world, earn_back_months=2)
+    invoice = _penalised_april(world, make_demand, level, issue=april == "credited")
+    if april == "credited":
+        actions.do_issue_credit_note(invoice, reason="Measured on the wrong month", actor=None)
+    _record_month(make_demand, IN_MAY, "met")
+    with time_machine.travel(IN_JUNE, tick=False):
+        make_demand(DemandState.ACCEPTED, quantity="3")
+        june = actions.do_prepare_invoice(world.contract_a, month=JUNE, actor=None)
+    assert _earned_back(june) == []
+    assert (june.penalties_amount, june.total) == (Decimal("0"), Decimal("6000.00"))
+
+
+def test_no_earn_back_without_an_earn_back_period(world: World, make_demand: MakeDemand) -> None:
+    level = _first_time(world, earn_back_months=None)
+    _penalised_april(world, make_demand, level)
+    _record_month(make_demand, IN_MAY, "met")
+    with time_machine.travel(IN_JUNE, tick=False):
+        make_demand(DemandState.ACCEPTED, quantity="3")
+        june = actions.do_prepare_invoice(world.contract_a, month=JUNE, actor=None)
+    assert _earned_back(june) == [] and june.total == Decimal("6000.00")
+
+
+def test_a_credit_note_cancels_the_earn_back_too(world: World, make_demand: MakeDemand) -> None:
+    level = _first_time(world, earn_back_months=2)
+    _penalised_april(world, make_demand, level)
+    _record_month(make_demand, IN_MAY, "met")
+    with time_machine.travel(IN_JUNE, tick=False):
+        make_demand(DemandState.ACCEPTED, quantity="3")
+        june = actions.do_issue_invoice(
+            actions.do_prepare_invoice(world.contract_a, month=JUNE, actor=None), actor=None
+        )
+        note = actions.do_issue_credit_note(june, reason="Wrong purchase order", actor=None)
+    assert [(line.kind, line.service_level, line.amount) for line in note.lines.all()] == [
+        (InvoiceLineKind.DELIVERABLE, None, Decimal("-6000.00")),
+        (InvoiceLineKind.EARN_BACK, level, Decimal("-240.00")),
+    ]
+    assert (note.deliverables_amount, note.penalties_amount, note.total) == (
+        Decimal("-6000.00"),
+        Decimal("240.00"),
+        Decimal("-6240.00"),
+    )
+    assert note.total + june.total == 0
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     quantities=st.lists(st.integers(min_value=1, max_value=60), min_size=0, max_size=4),
-    measured=st.decimals(min_value=Decimal("0"), max_value=Decimal("100"), places=2),
+    measured=st.one_of(
+        st.sampled_from([Decimal("95"), Decimal("100")]),
+        st.decimals(min_value=Decimal("0"), max_value=Decimal("100"), places=2),
+    ),
     per_point=st.decimals(min_value=Decimal("0"), max_value=Decimal("50"), places=2),
     cap=st.decimals(min_value=Decimal("0"), max_value=Decimal("100"), places=2),
+    may_measured=st.none() | st.decimals(min_value=Decimal("0"), max_value=Decimal("100"), places=2),
+    earn_back=st.booleans(),
 )
 def test_totals_are_the_lines_minus_penalties_in_every_case(
     world: World,
@@ -176,26 +343,45 @@ def test_totals_are_the_lines_minus_penalties_in_every_case(
     measured: Decimal,
     per_point: Decimal,
     cap: Decimal,
+    may_measured: Decimal | None,
+    earn_back: bool,
 ) -> None:
-    with transaction.atomic(), time_machine.travel(IN_JUNE, tick=False):
+    with transaction.atomic():
         level = _otd(world)
         ServiceLevel.objects.filter(pk=level.pk).update(
-            penalty_percent=per_point, penalty_cap_percent=max(cap, per_point)
+            penalty_percent=per_point,
+            penalty_cap_percent=max(cap, per_point),
+            earn_back_months=1 if earn_back else None,
         )
         level.refresh_from_db()
-        for quantity in quantities:
-            make_demand(DemandState.ACCEPTED, quantity=str(quantity))
-        invoice = actions.do_prepare_invoice(
-            world.contract_a, month=JUNE, measurements={level: measured}, actor=None
-        )
+        may_penalties: list[Decimal] = []
+        if may_measured is not None:  # an issued May invoice, with or without a penalty
+            with time_machine.travel(IN_MAY, tick=False):
+                make_demand(DemandState.ACCEPTED)
+                may = actions.do_issue_invoice(
+                    actions.do_prepare_invoice(
+                        world.contract_a, month=MAY, measurements={level: may_measured}, actor=None
+                    ),
+                    actor=None,
+                )
+            may_penalties = [-x.amount for x in may.lines.all() if x.kind == InvoiceLineKind.PENALTY]
+        with time_machine.travel(IN_JUNE, tick=False):
+            for quantity in quantities:
+                make_demand(DemandState.ACCEPTED, quantity=str(quantity))
+            invoice = actions.do_prepare_invoice(
+                world.contract_a, month=JUNE, measurements={level: measured}, actor=None
+            )
         lines = list(invoice.lines.all())
         deliverables = sum((x.amount for x in lines if x.kind == InvoiceLineKind.DELIVERABLE), Decimal("0"))
+        due = -sum((x.amount for x in lines if x.kind == InvoiceLineKind.PENALTY), Decimal("0"))
+        earned = [x.amount for x in lines if x.kind == InvoiceLineKind.EARN_BACK]
         assert deliverables == Decimal(2000 * sum(quantities))
         assert invoice.total == sum((x.amount for x in lines), Decimal("0"))
         assert invoice.total == invoice.deliverables_amount - invoice.penalties_amount
-        assert Decimal("0") <= invoice.penalties_amount <= invoice.deliverables_amount
-        assert invoice.penalties_amount <= (deliverables * level.penalty_cap_percent / 100).quantize(
-            Decimal("0.01")
-        )
+        assert invoice.penalties_amount == due - sum(earned, Decimal("0"))
+        assert Decimal("0") <= due <= invoice.deliverables_amount
+        assert due <= (deliverables * level.penalty_cap_percent / 100).quantize(Decimal("0.01"))
+        # With N = 1, May's penalty comes back in full on June's invoice exactly when June is met.
+        assert earned == (may_penalties if earn_back and measured >= Decimal("95") else [])
         assert all(isinstance(x.amount, Decimal) for x in lines)
         transaction.set_rollback(True)

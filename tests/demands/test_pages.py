@@ -288,6 +288,78 @@ def test_save_as_draft_then_submit_from_the_demand_page(
     assert _state(demand) == S.SUBMITTED
 
 
+def _edit(demand: Demand) -> str:
+    return reverse("demands:demand-edit", args=[demand.pk])
+
+
+def test_a_draft_is_edited_from_its_page_and_submitted(
+    client: Client, personas: dict[str, User], world: World, make_demand: MakeDemand
+) -> None:
+    demand = make_demand()
+    client.force_login(personas["client_a"])
+    page = client.get(_detail(demand)).content.decode()
+    assert _edit(demand) in page
+    form = client.get(_edit(demand))
+    assert form.status_code == 200
+    body = form.content.decode()
+    assert 'value="Payment screen"' in body
+    assert 'name="contract"' in body and 'type="hidden"' in body  # the contract stays
+    response = client.post(
+        _edit(demand),
+        {
+            "contract": world.contract_a.pk,
+            "title": "Payment and refunds",
+            "description": "Refunds too.",
+            **_lines((world.work_unit_a, "complex", "4")),
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 302
+    demand.refresh_from_db()
+    assert (demand.title, demand.description, demand.state) == (
+        "Payment and refunds",
+        "Refunds too.",
+        S.SUBMITTED,
+    )
+    assert list(demand.lines.values_list("complexity", "quantity")) == [("complex", Decimal("4.00"))]
+    # Submitted: no more editing; the page says so and sends back to the demand.
+    assert _edit(demand) not in client.get(_detail(demand)).content.decode()
+    again = client.get(_edit(demand), follow=True)
+    assert again.redirect_chain[-1][0] == _detail(demand)
+    assert "Seul un brouillon peut être modifié" in again.content.decode()
+
+
+def test_a_bad_edit_keeps_what_was_typed_and_changes_nothing(
+    client: Client, personas: dict[str, User], world: World, make_demand: MakeDemand
+) -> None:
+    demand = make_demand()
+    client.force_login(personas["client_a"])
+    response = client.post(
+        _edit(demand),
+        {
+            "contract": world.contract_a.pk,
+            "title": "",
+            **_lines((world.work_unit_a, "simple", "0")),
+            "draft": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["title"]
+    demand.refresh_from_db()
+    assert demand.title == "Payment screen"
+    assert list(demand.lines.values_list("quantity", flat=True)) == [Decimal("2.00")]
+
+
+def test_only_those_who_open_demands_edit_drafts(
+    client: Client, personas: dict[str, User], make_demand: MakeDemand
+) -> None:
+    demand = make_demand()
+    client.force_login(personas["resource_manager"])
+    assert client.get(_edit(demand)).status_code in (403, 404)
+    client.force_login(personas["client_b"])
+    assert client.get(_edit(demand)).status_code == 404
+
+
 def test_bad_input_keeps_everything_and_names_the_fields(
     client: Client, personas: dict[str, User], world: World
 ) -> None:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -51,15 +52,34 @@ def json_response(
 
 
 def fingerprint(request: HttpRequest) -> str:
-    """The request as the key promises to repeat it: method, path and body, whatever its key order."""
-    try:
-        body: Any = json.loads(request.body or b"null", parse_float=str)
-    except ValueError:
-        body = request.body.hex()
+    """The request as the key promises to repeat it: method, path and body, whatever its key order.
+
+    A multipart body (an upload) is read as its fields and, for each file, its name, size and SHA-256:
+    its raw text differs from one retry to the next by the boundary the client draws."""
+    body: Any
+    if request.content_type == "multipart/form-data":
+        files = {
+            field: [[upload.name, upload.size, _digest(upload)] for upload in request.FILES.getlist(field)]
+            for field in request.FILES
+        }
+        body = {"fields": {field: request.POST.getlist(field) for field in request.POST}, "files": files}
+    else:
+        try:
+            body = json.loads(request.body or b"null", parse_float=str)
+        except ValueError:
+            body = request.body.hex()
     canonical = json.dumps(
         [request.method, request.path, body], sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _digest(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def answer_once(

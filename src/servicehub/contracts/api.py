@@ -81,6 +81,13 @@ class ServiceLevelOut(Schema):
     window: MeasurementWindow
     penalty_percent: DecimalString = Field(description="Penalty per breach, in % of the period's invoice.")
     penalty_cap_percent: DecimalString = Field(description="Cap on penalties, in % of the period's invoice.")
+    earn_back_months: int | None = Field(
+        None,
+        description=(
+            "A penalty is paid back when the level is met in each of the following N months; "
+            "null when penalties are final."
+        ),
+    )
 
 
 class ContractDetailOut(ContractOut):

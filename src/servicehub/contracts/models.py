@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +124,18 @@ class ServiceLevel(TimeStampedModel):
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
+    )
+    # Outsourcing contracts commonly let the provider earn a penalty back by holding the level
+    # for a while after the breach (see contracts/penalties.py). Null: penalties are final.
+    earn_back_months = models.PositiveSmallIntegerField(
+        _("earn-back period (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "A penalty is paid back when the level is met in each of the following N months. "
+            "Leave empty when penalties are final."
+        ),
     )
 
     # The clock of a time-based indicator, in terms of demand states (see demands/sla.py).

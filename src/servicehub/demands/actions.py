@@ -12,18 +12,20 @@ import datetime as dt
 import os
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any, TextIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicehub.catalogue.choices import Complexity
 from servicehub.catalogue.models import Price, PriceListVersion, WorkUnit, WorkUnitEffort
@@ -34,6 +36,7 @@ from servicehub.core.audit import audit_entry, record_change, record_changes
 from servicehub.core.choices import AuditEvent, Persona
 from servicehub.core.models import User
 from servicehub.core.tenancy import get_visible_or_404
+from servicehub.demands import attachments
 from servicehub.demands.choices import (
     Decision,
     DemandSource,
@@ -44,6 +47,7 @@ from servicehub.demands.choices import (
 )
 from servicehub.demands.imports.servicenow import ImportReport, Incident, ServiceNowLog, open_log
 from servicehub.demands.models import (
+    Attachment,
     Delivery,
     Demand,
     DemandEvent,
@@ -216,21 +220,7 @@ def do_create_demand(
         contract = get_visible_or_404(actor, Contract.objects.all(), pk=contract.pk)
         if actor.persona not in TRANSITIONS["submit"].personas:
             raise PermissionDenied(_("Only the client or a delivery lead may open a demand."))
-    if not lines:
-        raise ValidationError({"lines": _("Ask for at least one work unit.")})
-    priced = set(
-        Price.objects.filter(version__price_list_id=contract.price_list_version.price_list_id).values_list(
-            "work_unit_id", "complexity"
-        )
-    )
-    for line in lines:
-        if (line.work_unit.pk, line.complexity) not in priced:
-            raise ValidationError(
-                {
-                    "lines": _("%(unit)s (%(grade)s) is not in this contract's catalogue.")
-                    % {"unit": line.work_unit.code, "grade": Complexity(line.complexity).label}
-                }
-            )
+    _check_catalogue(contract, lines)
     created_at = clock.now()
     demand = Demand(
         contract=contract,
@@ -248,12 +238,7 @@ def do_create_demand(
     # The reference comes from the row id: unique without a counter to lock.
     demand.reference = f"DEM-{demand.pk:06d}"
     demand.save(update_fields=["reference"])
-    for line in lines:
-        row = DemandLine(
-            demand=demand, work_unit=line.work_unit, complexity=line.complexity, quantity=line.quantity
-        )
-        row.full_clean()
-        row.save()
+    _write_lines(demand, lines)
     DemandEvent.objects.create(demand=demand, at=created_at, actor=actor, to_state=DemandState.DRAFT)
     record_change(
         actor,
@@ -264,9 +249,190 @@ def do_create_demand(
     return demand
 
 
+def _check_catalogue(contract: Contract, lines: Sequence[LineInput]) -> None:
+    if not lines:
+        raise ValidationError({"lines": _("Ask for at least one work unit.")})
+    priced = set(
+        Price.objects.filter(version__price_list_id=contract.price_list_version.price_list_id).values_list(
+            "work_unit_id", "complexity"
+        )
+    )
+    for line in lines:
+        if (line.work_unit.pk, line.complexity) not in priced:
+            raise ValidationError(
+                {
+                    "lines": _("%(unit)s (%(grade)s) is not in this contract's catalogue.")
+                    % {"unit": line.work_unit.code, "grade": Complexity(line.complexity).label}
+                }
+            )
+
+
+def _write_lines(demand: Demand, lines: Sequence[LineInput]) -> None:
+    for line in lines:
+        row = DemandLine(
+            demand=demand, work_unit=line.work_unit, complexity=line.complexity, quantity=line.quantity
+        )
+        row.full_clean()
+        row.save()
+
+
+def _line_summary(lines: Iterable[tuple[str, str, Decimal]]) -> list[str]:
+    return [f"{code} {grade} x {quantity.normalize():f}" for code, grade, quantity in lines]
+
+
+@transaction.atomic
+def do_edit_demand(
+    demand: Demand,
+    *,
+    title: str,
+    lines: Sequence[LineInput],
+    description: str = "",
+    desired_on: dt.date | None = None,
+    actor: User | None,
+) -> Demand:
+    """Change a draft before it is submitted: its title, description, desired date and lines.
+
+    Whoever may open a demand may edit a draft they can see; once submitted, a demand is the
+    centre's to quote and no longer changes (cancel it and open another)."""
+    demand = _visible(demand, actor)
+    if actor is not None and actor.persona not in TRANSITIONS["submit"].personas:
+        raise PermissionDenied(_("Only the client or a delivery lead may edit a draft demand."))
+    if demand.state != DemandState.DRAFT:
+        raise ValidationError(
+            {
+                "state": _("Only a draft can be edited; this demand is “%(state)s”.")
+                % {"state": DemandState(demand.state).label}
+            }
+        )
+    _check_catalogue(demand.contract, lines)
+    before = {
+        "title": demand.title,
+        "description": demand.description,
+        "desired_on": demand.desired_on.isoformat() if demand.desired_on else None,
+        "lines": _line_summary(
+            demand.lines.order_by("id").values_list("work_unit__code", "complexity", "quantity")
+        ),
+    }
+    demand.title = title.strip()
+    demand.description = description
+    demand.desired_on = desired_on
+    demand.full_clean()
+    demand.save()
+    demand.lines.all().delete()
+    _write_lines(demand, lines)
+    after = {
+        "title": demand.title,
+        "description": demand.description,
+        "desired_on": desired_on.isoformat() if desired_on else None,
+        "lines": _line_summary((line.work_unit.code, line.complexity, line.quantity) for line in lines),
+    }
+    changed = [key for key in after if before[key] != after[key]]
+    record_change(
+        actor,
+        demand,
+        AuditEvent.DEMAND_EDITED,
+        before={key: before[key] for key in changed},
+        after={key: after[key] for key in changed},
+    )
+    return demand
+
+
 @transaction.atomic
 def do_submit_demand(demand: Demand, *, actor: User | None) -> Demand:
     return _transition(demand, "submit", actor=actor)
+
+
+# Who may attach files to a demand they see, and the states in which its file stays open.
+ATTACHERS = _CLIENTS | _LEADS | {Persona.SPECIALIST}
+CLOSED_TO_FILES = frozenset({S.CANCELLED, S.INVOICED})
+
+
+def may_attach(demand: Demand, user: User) -> bool:
+    return user.persona in ATTACHERS and demand.state not in CLOSED_TO_FILES
+
+
+def may_remove_attachment(attachment: Attachment, user: User) -> bool:
+    """The person who added it, or a delivery lead, while the demand's file is open."""
+    return (
+        attachment.demand.state not in CLOSED_TO_FILES
+        and user.persona in ATTACHERS
+        and (attachment.uploaded_by_id == user.pk or user.persona in _LEADS)
+    )
+
+
+@transaction.atomic
+def do_attach_file(demand: Demand, *, upload: File[Any], actor: User | None) -> Attachment:
+    """Attach `upload` to the demand: checked (name, type, size, how many), stored, audited."""
+    demand = _visible(demand, actor)
+    if actor is not None and actor.persona not in ATTACHERS:
+        raise PermissionDenied(
+            _("As %(persona)s you may not attach files to a demand.")
+            % {"persona": Persona(actor.persona).label}
+        )
+    if demand.state in CLOSED_TO_FILES:
+        raise ValidationError(
+            {
+                "file": _("A demand that is “%(state)s” takes no more files.")
+                % {"state": DemandState(demand.state).label}
+            }
+        )
+    name = attachments.clean_name(upload.name)
+    size = attachments.check_size(upload.size)
+    if demand.attachments.count() >= attachments.MAX_PER_DEMAND:
+        raise ValidationError(
+            {"file": _("A demand holds at most %(count)s files.") % {"count": attachments.MAX_PER_DEMAND}}
+        )
+    upload.seek(0)
+    digest = attachments.sha256_of(upload.chunks())
+    upload.seek(0)
+    attachment = Attachment(
+        demand=demand,
+        name=name,
+        size=size,
+        content_type=attachments.content_type_of(name),
+        sha256=digest,
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    # Written before the row, under a random name: if the transaction rolls back later, the file is
+    # left unreferenced in the storage, where no view can reach it.
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    record_change(
+        actor,
+        attachment,
+        AuditEvent.ATTACHMENT_ADDED,
+        after={"demand": demand.reference, "name": name, "size": size, "sha256": digest},
+    )
+    return attachment
+
+
+@transaction.atomic
+def do_remove_attachment(attachment: Attachment, *, actor: User | None) -> Demand:
+    """Take a file off a demand (the audit row goes on the demand); the file itself goes once the
+    removal is committed."""
+    demand = _visible(attachment.demand, actor)
+    attachment = Attachment.objects.select_related("demand").get(pk=attachment.pk, demand=demand)
+    if actor is not None and not may_remove_attachment(attachment, actor):
+        if demand.state in CLOSED_TO_FILES:
+            raise ValidationError(
+                {
+                    "file": _("A demand that is “%(state)s” keeps its files.")
+                    % {"state": DemandState(demand.state).label}
+                }
+            )
+        raise PermissionDenied(_("Only the person who added a file, or a delivery lead, may remove it."))
+    stored = attachment.file.name
+    before = {
+        "attachment": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+    attachment.delete()
+    record_change(actor, demand, AuditEvent.ATTACHMENT_REMOVED, before=before)
+    transaction.on_commit(lambda: attachments.storage().delete(stored))
+    return demand
 
 
 def price_version_on(contract: Contract, day: dt.date) -> PriceListVersion:
@@ -528,12 +694,16 @@ def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+# The lines that make up penalties_amount: it is net of the penalties earned back.
+_PENALTY_KINDS = frozenset({InvoiceLineKind.PENALTY, InvoiceLineKind.EARN_BACK})
+
+
 def _set_totals(invoice: Invoice, lines: Sequence[InvoiceLine]) -> None:
     invoice.deliverables_amount = sum(
-        (line.amount for line in lines if line.kind != InvoiceLineKind.PENALTY), Decimal("0")
+        (line.amount for line in lines if line.kind not in _PENALTY_KINDS), Decimal("0")
     )
     invoice.penalties_amount = -sum(
-        (line.amount for line in lines if line.kind == InvoiceLineKind.PENALTY), Decimal("0")
+        (line.amount for line in lines if line.kind in _PENALTY_KINDS), Decimal("0")
     )
     invoice.total = invoice.deliverables_amount - invoice.penalties_amount
 
@@ -628,6 +798,8 @@ def do_prepare_invoice(
                     amount=-amount,
                 )
             )
+    # After the penalties, so that an earn-back never enters the base or uses up penalties_left.
+    lines.extend(_earn_back_lines(contract, invoice, period_start, measurements or {}))
     InvoiceLine.objects.bulk_create(lines)
     _set_totals(invoice, lines)
     invoice.full_clean(exclude=["number"])
@@ -639,6 +811,86 @@ def do_prepare_invoice(
         after={"month": period_start.isoformat(), "lines": len(lines), "total": str(invoice.total)},
     )
     return invoice
+
+
+def _earn_back_lines(
+    contract: Contract, invoice: Invoice, month: dt.date, measurements: Mapping[ServiceLevel, Decimal]
+) -> list[InvoiceLine]:
+    """The penalties of earlier months that the invoice of `month` pays back.
+
+    A level with `earn_back_months` = N pays back the penalty of month M-N on the invoice of
+    month M when it was met in each month M-N+1 ... M (contracts/penalties.earned_back). The
+    penalised month's invoice must be issued and not credited: a credited penalty was never
+    collected. Month M is judged on `measurements`, as its penalties are; the months in between
+    on what the clocks and deliveries recorded (service_review.measure_month). A month with
+    nothing to measure counts as not met: nothing shows the level held, and the provider
+    earns the money back by evidence, not by silence.
+    """
+    from servicehub.demands.service_review import measure_month
+
+    periods = {
+        level: level.earn_back_months
+        for level in contract.service_levels.filter(earn_back_months__gte=1).order_by("code")
+        if level.earn_back_months is not None
+    }
+    if not periods:
+        return []
+    penalised_month = {level: penalties.shift_month(month, -n) for level, n in periods.items()}
+    penalised = Q()
+    for level, when in penalised_month.items():
+        penalised |= Q(service_level=level, invoice__period_start=when)
+    owed: dict[int, Decimal] = {}
+    for level_id, amount in InvoiceLine.objects.filter(
+        penalised,
+        kind=InvoiceLineKind.PENALTY,
+        invoice__contract=contract,
+        invoice__kind=InvoiceKind.INVOICE,
+        invoice__state=InvoiceState.ISSUED,
+        invoice__credit_notes__isnull=True,
+    ).values_list("service_level_id", "amount"):
+        owed[level_id] = owed.get(level_id, Decimal("0")) - amount  # penalty lines are negative
+    # Each month's verdicts, level id -> met; the months in between are measured once for all levels.
+    verdicts: dict[dt.date, dict[int, bool]] = {
+        month: {
+            level.pk: penalties.shortfall(level.comparison, level.threshold, value) == 0
+            for level, value in measurements.items()
+        }
+    }
+
+    def met(level: ServiceLevel, when: dt.date) -> bool:
+        if when not in verdicts:
+            verdicts[when] = {m.level.pk: m.met for m in measure_month(contract, when)}
+        return verdicts[when].get(level.pk, False)
+
+    lines = []
+    for level, months in periods.items():
+        amount = owed.get(level.pk, Decimal("0"))
+        if amount <= 0:
+            continue
+        after = [penalties.shift_month(penalised_month[level], i) for i in range(1, months + 1)]
+        if not penalties.earned_back([met(level, when) for when in after], months):
+            continue
+        lines.append(
+            InvoiceLine(
+                invoice=invoice,
+                kind=InvoiceLineKind.EARN_BACK,
+                service_level=level,
+                description=(
+                    ngettext(
+                        "%(level)s: penalty of %(month)s earned back after %(months)s month met",
+                        "%(level)s: penalty of %(month)s earned back after %(months)s months met",
+                        months,
+                    )
+                    % {
+                        "level": level.name,
+                        "month": date_format(penalised_month[level], "YEAR_MONTH_FORMAT"),
+                        "months": number_format(months),
+                    }
+                )[:250],
+                amount=amount,
+            )
+        )
+    return lines
 
 
 def _move_demands(

@@ -18,10 +18,12 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, File, Header, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import NinjaJSONEncoder
 
 from servicehub.api.auth import TokenAuth, auth_user
@@ -51,7 +53,7 @@ from servicehub.core.tenancy import Action, get_visible_or_404
 from servicehub.demands import actions
 from servicehub.demands.actions import CENT, TRANSITIONS, LineInput, OrderResult, allowed_transitions
 from servicehub.demands.choices import Decision, DemandState
-from servicehub.demands.models import Delivery, Demand, DemandEvent, DemandLine, Quote, QuoteLine
+from servicehub.demands.models import Attachment, Delivery, Demand, DemandEvent, DemandLine, Quote, QuoteLine
 from servicehub.org.models import Site
 
 router = Router(tags=["demands"])
@@ -497,6 +499,61 @@ def create_demand(
     return answer_once(request, user=user, key=idempotency_key, write=write)
 
 
+class DemandPatch(Schema):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: LongText | None = None
+    desired_on: dt.date | None = None
+    lines: list[LineIn] | None = Field(default=None, description="All the lines, replacing the draft's.")
+
+
+@router.patch(
+    "/demands/{demand_id}/",
+    auth=TokenAuth(),
+    response={200: DemandDetailOut, **UPDATE_ERRORS},
+    summary="Edit a draft demand",
+    description=(
+        "Change a draft before it is submitted; the fields you leave out keep their value, and `lines` "
+        "replaces all the lines. A submitted demand no longer changes (422 on `state`).\n\n"
+        "Personas allowed: "
+        + ", ".join(f"`{persona.value}`" for persona in Persona if persona in TRANSITIONS["submit"].personas)
+        + "."
+    ),
+)
+def edit_demand(
+    request: HttpRequest, demand_id: ObjectId, payload: DemandPatch, if_match: IfMatch = None
+) -> HttpResponse:
+    user = auth_user(request)
+
+    def write() -> Answer:
+        demand: Demand = get_visible_or_404(user, Demand.objects.select_for_update(), pk=demand_id)
+        if user.persona in TRANSITIONS["submit"].personas:
+            require_match(
+                if_match,
+                demand_etag(demand),
+                message=_("The demand has changed since you read it. Read it again, then edit it."),
+            )
+        given = payload.model_fields_set
+        lines = (
+            _line_inputs(user, payload.lines, "lines")
+            if payload.lines is not None
+            else [
+                LineInput(line.work_unit, Complexity(line.complexity), line.quantity)
+                for line in demand.lines.select_related("work_unit").order_by("id")
+            ]
+        )
+        actions.do_edit_demand(
+            demand,
+            title=payload.title if payload.title is not None else demand.title,
+            description=payload.description if payload.description is not None else demand.description,
+            desired_on=payload.desired_on if "desired_on" in given else demand.desired_on,
+            lines=lines,
+            actor=user,
+        )
+        return _answer(request, user, demand.pk, status=200)
+
+    return answer_once(request, user=user, key=None, write=write)
+
+
 def _move(
     request: HttpRequest,
     demand_id: int,
@@ -687,3 +744,105 @@ for _transition, _spec in MOVES.items():
         summary=_spec.summary,
         description=_spec.description + _rule(_transition),
     )(_move_view(_transition, _spec))
+
+
+# --- attachments -----------------------------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int = Field(description="In bytes.")
+    content_type: str
+    sha256: str = Field(description="The file's SHA-256, in hexadecimal: check what you download.")
+    uploaded_by: UserRef | None
+    uploaded_at: dt.datetime
+    url: str = Field(description="Where to download the file (same authentication).")
+
+    @staticmethod
+    def resolve_url(obj: Attachment) -> str:
+        return reverse("api:get_attachment", kwargs={"demand_id": obj.demand_id, "attachment_id": obj.pk})
+
+
+class AttachmentPage(PageOut):
+    items: list[AttachmentOut]
+
+
+class AttachmentQuery(PageParams):
+    sort: Literal["uploaded_at", "-uploaded_at", "name", "-name", "size", "-size"] = "uploaded_at"
+
+
+ATTACHMENT_SORTS: Orderings = {"uploaded_at": ["uploaded_at"], "name": ["name"], "size": ["size"]}
+
+
+@router.get(
+    "/demands/{demand_id}/attachments/",
+    response={200: AttachmentPage, **DETAIL_ERRORS},
+    summary="List a demand's attachments",
+)
+def list_attachments(
+    request: HttpRequest, demand_id: ObjectId, params: Query[AttachmentQuery]
+) -> dict[str, Any]:
+    """The files attached to the demand, oldest first by default."""
+    user = auth_user(request)
+    demand: Demand = get_visible_or_404(user, Demand.objects.all(), pk=demand_id)
+    rows = Attachment.objects.restrict(user, Action.VIEW).filter(demand=demand).select_related("uploaded_by")
+    return paginate(rows, params, params.sort, ATTACHMENT_SORTS)
+
+
+@router.post(
+    "/demands/{demand_id}/attachments/",
+    auth=TokenAuth(),
+    response={201: AttachmentOut, **CREATE_ERRORS, **DETAIL_ERRORS},
+    summary="Attach a file to a demand",
+)
+def add_attachment(
+    request: HttpRequest,
+    demand_id: ObjectId,
+    file: File[UploadedFile],
+    idempotency_key: IdempotencyKey = None,
+) -> HttpResponse:
+    """Attach a file (up to 20 MB; documents, sheets, images, text, archives) to a demand you see.
+
+    The client's requesters and approvers, delivery leads, directors and specialists may, until the
+    demand is cancelled or invoiced. Send an `Idempotency-Key` so that a retried upload attaches once."""
+    user = auth_user(request)
+
+    def write() -> Answer:
+        demand: Demand = get_visible_or_404(user, Demand.objects.all(), pk=demand_id)
+        attachment = actions.do_attach_file(demand, upload=file, actor=user)
+        attachment = Attachment.objects.select_related("uploaded_by").get(pk=attachment.pk)
+        data = AttachmentOut.from_orm(attachment).model_dump()
+        body: dict[str, Any] = json.loads(json.dumps(data, cls=NinjaJSONEncoder))
+        return 201, body, {"Location": body["url"]}
+
+    return answer_once(request, user=user, key=idempotency_key, write=write)
+
+
+@router.get(
+    "/demands/{demand_id}/attachments/{attachment_id}/",
+    response={200: None, **DETAIL_ERRORS},
+    summary="Download an attachment",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as an attachment.",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def get_attachment(request: HttpRequest, demand_id: ObjectId, attachment_id: ObjectId) -> HttpResponseBase:
+    """The file itself, under the name it was attached with."""
+    attachment: Attachment = get_visible_or_404(
+        auth_user(request), Attachment.objects.all(), pk=attachment_id, demand_id=demand_id
+    )
+    try:
+        stream = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is no longer in the storage.")) from None
+    response = FileResponse(
+        stream, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

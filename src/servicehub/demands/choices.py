@@ -36,6 +36,7 @@ class InvoiceState(models.TextChoices):
 class InvoiceLineKind(models.TextChoices):
     DELIVERABLE = "deliverable", _("Accepted deliverable")
     PENALTY = "penalty", _("Service-level penalty")
+    EARN_BACK = "earn_back", _("Penalty earned back")
     CORRECTION = "correction", _("Correction")
 
 

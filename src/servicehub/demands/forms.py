@@ -50,6 +50,23 @@ class Catalogue:
         return [("", "—")] + [(str(pk), str(unit)) for pk, unit in self.units.items()]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one input (Django's own FileField takes one)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple):
+            return [super(FilesField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class DemandForm(forms.Form):
     contract = forms.TypedChoiceField(label=_("Contract"), coerce=int, empty_value=None)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -64,6 +81,11 @@ class DemandForm(forms.Form):
         required=False,
         widget=_date_widget(),
         help_text=_("Optional. The delivery lead commits to a date when planning."),
+    )
+    attachments = FilesField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Optional: specifications, screenshots… up to 20 MB each. You can add more later."),
     )
 
     def __init__(self, *args: Any, contracts: Sequence[Contract], today: dt.date, **kwargs: Any) -> None:
@@ -324,3 +346,10 @@ class PrepareInvoiceForm(forms.Form):
         if month is None:
             raise forms.ValidationError(_("Give the month as YYYY-MM."))
         return month
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A specification, a screenshot, a test report: up to 20 MB."),
+    )

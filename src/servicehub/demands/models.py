@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from servicehub.catalogue.choices import Complexity
 from servicehub.core.choices import Currency
 from servicehub.core.models import TimeStampedModel
+from servicehub.demands import attachments
 from servicehub.demands.choices import (
     ClockState,
     Decision,
@@ -275,6 +276,8 @@ class Invoice(TimeStampedModel):
 
     total = deliverables_amount - penalties_amount = the sum of the lines. The actions keep it
     so; it is not a database CHECK because SQLite would compare the amounts as floats.
+    penalties_amount is net: the penalty lines less the penalties of earlier months earned back
+    on this invoice, so it is negative when more is earned back than is due.
     """
 
     contract = models.ForeignKey(
@@ -300,7 +303,15 @@ class Invoice(TimeStampedModel):
     reason = models.TextField(_("reason"), blank=True)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     deliverables_amount = models.DecimalField(_("accepted deliverables"), max_digits=14, decimal_places=2)
-    penalties_amount = models.DecimalField(_("penalties"), max_digits=14, decimal_places=2)
+    penalties_amount = models.DecimalField(
+        _("penalties"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_(
+            "The month's service-level penalties less the earlier penalties earned back on this "
+            "invoice; negative when more is earned back than is due."
+        ),
+    )
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
 
     objects = InvoiceQuerySet.as_manager()
@@ -414,3 +425,32 @@ class SlaPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id}: {self.started_at} to {self.ended_at}"
+
+
+class Attachment(models.Model):
+    """A file attached to a demand (a specification, a screenshot, a test report), private to its readers."""
+
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("file"), upload_to=attachments.stored_path, storage=attachments.storage, max_length=200
+    )
+    name = models.CharField(_("name"), max_length=150)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("added at"))
+
+    objects = DemandPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["demand", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,5 +12,11 @@ urlpatterns = [
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice-detail"),
     path("contracts/<int:pk>/service-levels/", views.service_review, name="service-review"),
     path("<int:pk>/", views.demand_detail, name="demand-detail"),
+    path("<int:pk>/edit/", views.demand_edit, name="demand-edit"),
+    path("<int:pk>/attachments/", views.attachment_add, name="attachment-add"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment-download"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/remove/", views.attachment_remove, name="attachment-remove"
+    ),
     path("<int:pk>/<slug:name>/", views.demand_transition, name="demand-transition"),
 ]

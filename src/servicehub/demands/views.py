@@ -9,7 +9,7 @@ names, PermissionDenied is the 403 page and Http404 the 404 page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import (
     BooleanField,
@@ -33,12 +34,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from servicehub.catalogue.choices import Complexity
@@ -52,8 +55,9 @@ from servicehub.core.models import User
 from servicehub.core.tenancy import get_visible_or_404
 from servicehub.demands import actions
 from servicehub.demands.actions import TRANSITIONS, allowed_transitions, price_version_on, remaining_on
-from servicehub.demands.choices import ClockState, DemandState, InvoiceKind, InvoiceState
+from servicehub.demands.choices import ClockState, DemandState, InvoiceKind, InvoiceLineKind, InvoiceState
 from servicehub.demands.forms import (
+    AttachmentForm,
     BaseLineFormSet,
     Catalogue,
     ConfirmForm,
@@ -71,6 +75,7 @@ from servicehub.demands.forms import (
     parse_month,
 )
 from servicehub.demands.models import (
+    Attachment,
     Delivery,
     Demand,
     DemandEvent,
@@ -292,43 +297,126 @@ def demand_create(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied(_("Only the client or a delivery lead may open a demand."))
     today = timezone.localdate()
     contracts = _open_contracts(user, today)
+    contract = _chosen_contract((request.POST or request.GET).get("contract"), contracts)
+
+    def save(form: DemandForm, formset: BaseLineFormSet, submit: bool) -> Demand:
+        # Opening and submitting go together or not at all: no stray draft if the submission fails.
+        with transaction.atomic():
+            demand = actions.do_create_demand(
+                form.cleaned_data["contract"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                desired_on=form.cleaned_data["desired_on"],
+                lines=formset.lines(),
+                actor=user,
+            )
+            _attach_all(demand, form.cleaned_data["attachments"], user)
+            return actions.do_submit_demand(demand, actor=user) if submit else demand
+
+    return _demand_form_page(
+        request, contracts, contract, save=save, initial={"contract": str(contract.pk) if contract else ""}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    demand = _visible_demand(user, pk)
+    if not may_open_demands(user):
+        raise PermissionDenied(_("Only the client or a delivery lead may edit a draft demand."))
+    if demand.state != DemandState.DRAFT:
+        messages.error(
+            request,
+            _("Only a draft can be edited; this demand is “%(state)s”.")
+            % {"state": DemandState(demand.state).label},
+        )
+        return redirect(_detail_url(demand))
+
+    def save(form: DemandForm, formset: BaseLineFormSet, submit: bool) -> Demand:
+        with transaction.atomic():
+            edited = actions.do_edit_demand(
+                demand,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                desired_on=form.cleaned_data["desired_on"],
+                lines=formset.lines(),
+                actor=user,
+            )
+            _attach_all(edited, form.cleaned_data["attachments"], user)
+            return actions.do_submit_demand(edited, actor=user) if submit else edited
+
+    initial = {
+        "contract": str(demand.contract_id),
+        "title": demand.title,
+        "description": demand.description,
+        "desired_on": demand.desired_on,
+    }
+    lines = [
+        {"work_unit": line.work_unit_id, "complexity": line.complexity, "quantity": _plain(line.quantity)}
+        for line in demand.lines.order_by("id")
+    ]
+    return _demand_form_page(
+        request, [demand.contract], demand.contract, save=save, initial=initial, lines=lines, demand=demand
+    )
+
+
+def _attach_all(demand: Demand, uploads: Sequence[UploadedFile], user: User) -> None:
+    for upload in uploads:
+        try:
+            actions.do_attach_file(demand, upload=upload, actor=user)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"attachments": [f"{upload.name}: {text}" for text in exc.messages]}
+            ) from exc
+
+
+def _demand_form_page(
+    request: AuthenticatedRequest,
+    contracts: Sequence[Contract],
+    contract: Contract | None,
+    *,
+    save: Callable[[DemandForm, BaseLineFormSet, bool], Demand],
+    initial: dict[str, Any],
+    lines: Sequence[dict[str, Any]] = (),
+    demand: Demand | None = None,
+) -> HttpResponse:
+    """The demand form, to open a demand or to edit a draft (`demand`): save, or show it again as typed."""
+    today = timezone.localdate()
+    catalogue = _catalogue(request.user, contract, today)
     data = request.POST if request.method == "POST" else None
-    contract = _chosen_contract((data or request.GET).get("contract"), contracts)
-    catalogue = _catalogue(user, contract, today)
     lines_errors: list[str] = []
     status = 200
 
     if data is not None and ("draft" in data or "submit" in data):
-        form = DemandForm(data, contracts=contracts, today=today)
+        form = DemandForm(data, request.FILES, contracts=contracts, today=today)
         formset = line_formset(catalogue, data)
         if form.is_valid() and formset.is_valid():
             try:
-                demand = _open_demand(form, formset, user, submit="submit" in data)
+                saved = save(form, formset, "submit" in data)
             except ValidationError as exc:
                 by_field, others = _split_errors(exc, list(form.fields))
                 for name, texts in by_field.items():
                     form.add_error(name, texts)
                 lines_errors = others
             else:
-                if demand.state == DemandState.SUBMITTED:
+                if saved.state == DemandState.SUBMITTED:
                     done = _("Demand %(reference)s is submitted: the delivery lead will quote it.")
                 else:
                     done = _("Demand %(reference)s is saved as a draft. Submit it when it is ready.")
-                messages.success(request, done % {"reference": demand.reference})
-                return redirect(_detail_url(demand))
+                messages.success(request, done % {"reference": saved.reference})
+                return redirect(_detail_url(saved))
         status = 400
     elif data is not None:
         # "Add a line" or a new contract: show everything again as typed, judge nothing yet.
-        lines = carried_lines(data)
-        if "add_line" in data or not lines:
-            lines.append({})
+        typed = carried_lines(data)
+        if "add_line" in data or not typed:
+            typed.append({})
         form = DemandForm(initial=carried_fields(data, DemandForm), contracts=contracts, today=today)
-        formset = line_formset(catalogue, initial=lines)
+        formset = line_formset(catalogue, initial=typed)
     else:
-        form = DemandForm(
-            initial={"contract": str(contract.pk) if contract else ""}, contracts=contracts, today=today
-        )
-        formset = line_formset(catalogue, initial=[{}])
+        form = DemandForm(initial=initial, contracts=contracts, today=today)
+        formset = line_formset(catalogue, initial=list(lines) or [{}])
 
     context = {
         "form": form,
@@ -337,24 +425,14 @@ def demand_create(request: AuthenticatedRequest) -> HttpResponse:
         "contracts": contracts,
         "catalogue": catalogue,
         "lines_errors": lines_errors,
+        "demand": demand,
+        "form_url": (
+            reverse("demands:demand-edit", args=[demand.pk])
+            if demand is not None
+            else reverse("demands:demand-create")
+        ),
     }
     return render(request, "demands/demand_form.html", context, status=status)
-
-
-def _open_demand(form: DemandForm, formset: BaseLineFormSet, user: User, *, submit: bool) -> Demand:
-    # Opening and submitting go together or not at all: no stray draft if the submission fails.
-    with transaction.atomic():
-        demand = actions.do_create_demand(
-            form.cleaned_data["contract"],
-            title=form.cleaned_data["title"],
-            description=form.cleaned_data["description"],
-            desired_on=form.cleaned_data["desired_on"],
-            lines=formset.lines(),
-            actor=user,
-        )
-        if submit:
-            demand = actions.do_submit_demand(demand, actor=user)
-    return demand
 
 
 # ---------------------------------------------------------------------------
@@ -380,7 +458,8 @@ STEPS: dict[str, Step] = {
         _("Demand %(reference)s is submitted."),
     ),
     "quote": Step(
-        _("Quote"),
+        # The button: a verb (« Chiffrer »), where the demand page's heading "Quote" is a noun (« Devis »).
+        pgettext_lazy("action", "Quote"),
         _("Quote the demand"),
         _(
             "Each line is priced from the contract's price list in force on the quote date; "
@@ -517,8 +596,94 @@ def demand_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "deliveries": deliveries,
         "events": events,
         "steps": _step_links(demand, user),
+        "may_edit": demand.state == DemandState.DRAFT and may_open_demands(user),
+        "attachments": [
+            (attachment, actions.may_remove_attachment(attachment, user))
+            for attachment in Attachment.objects.restrict(user, "view")
+            .filter(demand=demand)
+            .select_related("uploaded_by", "demand")
+        ],
+        "attach_form": AttachmentForm() if actions.may_attach(demand, user) else None,
     }
     return render(request, "demands/demand_detail.html", context)
+
+
+# ---------------------------------------------------------------------------
+# Attachments
+
+
+def _visible_attachment(user: User, pk: int, attachment_id: int) -> Attachment:
+    attachment: Attachment = get_visible_or_404(
+        user, Attachment.objects.select_related("demand", "uploaded_by"), pk=attachment_id, demand_id=pk
+    )
+    return attachment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The upload form (for browsers without the demand page's inline form), and the upload itself."""
+    user = request.user
+    demand = _visible_demand(user, pk)
+    if user.persona not in actions.ATTACHERS:
+        raise PermissionDenied(
+            _("As %(persona)s you may not attach files to a demand.")
+            % {"persona": Persona(user.persona).label}
+        )
+    form = AttachmentForm(request.POST, request.FILES) if request.method == "POST" else AttachmentForm()
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                attachment = actions.do_attach_file(demand, upload=form.cleaned_data["file"], actor=user)
+            except ValidationError as exc:
+                for text in exc.messages:
+                    form.add_error("file", text)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is attached to %(reference)s.")
+                    % {"name": attachment.name, "reference": demand.reference},
+                )
+                return redirect(_detail_url(demand) + "#attachments")
+        status = 400
+    return render(request, "demands/attachment_form.html", {"demand": demand, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def attachment_download(request: AuthenticatedRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    attachment = _visible_attachment(request.user, pk, attachment_id)
+    try:
+        stream = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is no longer in the storage.")) from None
+    response = FileResponse(
+        stream, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachment_remove(request: AuthenticatedRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """Ask first; remove on POST."""
+    user = request.user
+    attachment = _visible_attachment(user, pk, attachment_id)
+    demand = attachment.demand
+    if not actions.may_remove_attachment(attachment, user):
+        raise PermissionDenied(_("Only the person who added a file, or a delivery lead, may remove it."))
+    if request.method == "POST":
+        actions.do_remove_attachment(attachment, actor=user)
+        messages.success(
+            request,
+            _("%(name)s is removed from %(reference)s.")
+            % {"name": attachment.name, "reference": demand.reference},
+        )
+        return redirect(_detail_url(demand) + "#attachments")
+    return render(request, "demands/attachment_remove.html", {"demand": demand, "attachment": attachment})
 
 
 # ---------------------------------------------------------------------------
@@ -885,12 +1050,20 @@ def invoice_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         status = 400
     elif step not in steps:
         form = None  # a stale or hand-typed link: show the page without the step
-    context = {
-        "invoice": invoice,
-        "lines": InvoiceLine.objects.restrict(user, "view")
+    lines = list(
+        InvoiceLine.objects.restrict(user, "view")
         .filter(invoice=invoice)
         .select_related("demand", "service_level")
-        .order_by("id"),
+        .order_by("id")
+    )
+    # penalties_amount is net of the penalties earned back; when there are some, the page
+    # shows the month's penalties and the earn-back apart so the net figure can be checked.
+    earned_back = sum((line.amount for line in lines if line.kind == InvoiceLineKind.EARN_BACK), Decimal("0"))
+    context = {
+        "invoice": invoice,
+        "lines": lines,
+        "earned_back": earned_back,
+        "penalties_due": invoice.penalties_amount + earned_back,
         "credit_notes": credit_notes,
         "steps": steps,
         "step": step if form is not None else "",
