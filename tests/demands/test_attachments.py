@@ -32,6 +32,8 @@ def _english() -> Any:
     # The actions' messages are read in English here; the pages are asked in French below.
     with translation.override("en"):
         yield
+
+
 SPEC = b"%PDF-1.7\n" + bytes(range(256)) * 40
 
 
