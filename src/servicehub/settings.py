@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "servicehub.catalogue",
     "servicehub.contracts",
     "servicehub.demands",
+    "servicehub.planning",
     "servicehub.api",
     "servicehub.demo",
 ]
@@ -140,3 +141,7 @@ LOGGING = {
 # Pages per list page, and the most an API client may ask for.
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 200
+
+# Planning compares what demands are worth with what people cost, in one currency: the provider's (MAD).
+# EUR_IN_MAD is the reference rate for euro contracts (an assumption to keep current, not a market feed).
+PLANNING_RATES = {"MAD": "1", "EUR": env_str("EUR_IN_MAD", "10.80")}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalogue/", include("servicehub.catalogue.urls")),
     path("contracts/", include("servicehub.contracts.urls")),
     path("demands/", include("servicehub.demands.urls")),
+    path("planning/", include("servicehub.planning.urls")),
     path("api/v1/", api.urls),
 ]
 

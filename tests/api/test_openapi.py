@@ -30,7 +30,16 @@ ENDPOINTS = {
     "/api/v1/demands/{demand_id}/quotes/{version}/": "get_demand_quote",
     "/api/v1/demands/{demand_id}/attachments/": "list_attachments",
     "/api/v1/demands/{demand_id}/attachments/{attachment_id}/": "get_attachment",
+    "/api/v1/plan-runs/": "list_plan_runs",
+    "/api/v1/plan-runs/{run_id}/": "get_plan_run",
+    "/api/v1/assignments/": "list_assignments",
+    "/api/v1/assignments/{assignment_id}/": "get_assignment",
+    "/api/v1/scenarios/": "list_scenarios",
+    "/api/v1/scenarios/{scenario_id}/": "get_scenario",
+    "/api/v1/forecast/": "get_forecast",
 }
+# Reads of one computed object, filtered by query parameters rather than named by a path.
+REPORTS = {"get_forecast"}
 TRANSITIONS = ["submit", "quote", "order", "plan", "start", "deliver", "accept", "reject", "rework", "cancel"]
 # (method, path, operation id)
 WRITES = [
@@ -38,6 +47,12 @@ WRITES = [
     ("patch", "/api/v1/demands/{demand_id}/", "edit_demand"),
     ("post", "/api/v1/demands/{demand_id}/attachments/", "add_attachment"),
     *(("post", f"/api/v1/demands/{{demand_id}}/{name}/", f"{name}_demand") for name in TRANSITIONS),
+    ("post", "/api/v1/plan-runs/", "create_plan_run"),
+    ("post", "/api/v1/plan-runs/{run_id}/cancel/", "cancel_plan_run"),
+    ("post", "/api/v1/plan-runs/{run_id}/accept/", "accept_plan_run"),
+    ("post", "/api/v1/assignments/pin/", "pin_assignment"),
+    ("post", "/api/v1/assignments/{assignment_id}/unpin/", "unpin_assignment"),
+    ("post", "/api/v1/scenarios/", "create_scenario"),
 ]
 
 
@@ -138,6 +153,10 @@ def test_list_parameters_are_described(schema: dict[str, Any]) -> None:
             keys = sort["enum"]
             assert all(f"-{key}" in keys for key in keys if not key.startswith("-")), path
             assert all(parameters[name]["in"] == "path" for name in re.findall(r"{(\w+)}", path)), path
+        elif operation_id in REPORTS:
+            assert parameters and all(
+                p["in"] == "query" and p.get("description") for p in parameters.values()
+            )
         else:
             assert parameters, path
             for parameter in parameters.values():

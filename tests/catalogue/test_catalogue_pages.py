@@ -15,8 +15,9 @@ from django.urls import reverse
 from conftest import EFFORTS, PERSONA_KEYS, World
 from servicehub.catalogue.actions import do_create_work_unit, do_publish_price_list_version
 from servicehub.catalogue.choices import Complexity
-from servicehub.catalogue.models import ServiceLine
+from servicehub.catalogue.models import ServiceLine, WorkUnitSkill
 from servicehub.core.models import User
+from servicehub.people.models import Skill
 
 UNITS = reverse("catalogue:workunit-list")
 LISTS = reverse("catalogue:pricelist-list")
@@ -67,6 +68,16 @@ def test_provider_staff_see_every_catalogue_page(
         assert client.get(url).status_code == 200
     for url in (_price_list(world.price_list_a.pk), _price_list(world.price_list_b.pk)):
         assert client.get(url).status_code == 200
+
+
+def test_work_unit_page_says_which_skills_it_needs(
+    client: Client, personas: dict[str, User], world: World
+) -> None:
+    client.force_login(personas["client_a"])
+    assert "aucune indiquée" in client.get(_unit(world.work_unit_a.pk)).content.decode()
+    WorkUnitSkill.objects.create(work_unit=world.work_unit_a, skill=Skill.objects.get(code="java"), level=3)
+    page = client.get(_unit(world.work_unit_a.pk)).content.decode()
+    assert "Java (niveau 3 ou plus)" in page
 
 
 def test_work_unit_page_has_the_effort_chart_in_order_and_visible_prices(

@@ -54,6 +54,10 @@ from servicehub.people.actions import (
     do_set_specialist_skill,
 )
 from servicehub.people.choices import AbsenceKind, Role, SkillFamily
+from servicehub.planning import actions as planning
+from servicehub.planning import jobs
+from servicehub.planning.models import Assignment, PlanRun
+from servicehub.planning.scenario_actions import do_create_scenario
 
 ACTION_MODULES = [
     "servicehub.core.actions",
@@ -63,6 +67,8 @@ ACTION_MODULES = [
     "servicehub.contracts.actions",
     "servicehub.api.actions",
     "servicehub.demands.actions",
+    "servicehub.planning.actions",
+    "servicehub.planning.scenario_actions",
 ]
 
 D = dt.date(2026, 3, 2)
@@ -259,9 +265,68 @@ def _cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], Any], A
         ),
         "do_issue_token": (lambda: do_issue_token(name="ci", actor=director), AuditEvent.TOKEN_ISSUED),
         **_demand_cases(w, u),
+        **_planning_cases(w, u),
         "do_revoke_token": (
             lambda: do_revoke_token(do_issue_token(name="old", actor=director)[0], actor=director),
             AuditEvent.TOKEN_REVOKED,
+        ),
+    }
+
+
+def _plan_run(w: World, actor: User) -> PlanRun:
+    return planning.do_request_plan_run(
+        provider=w.provider, site=None, starts_on=D, weeks=4, time_limit=5, actor=actor
+    )
+
+
+def _solved_run(w: World, actor: User) -> PlanRun:
+    _demand_in(w, "submit", "quote", "order")
+    queued = _plan_run(w, actor)
+    done = jobs.work_once()
+    assert done is not None and done.pk == queued.pk
+    return done
+
+
+def _planning_cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], Any], AuditEvent]]:
+    lead = u["delivery_lead"]
+
+    def pinned() -> Assignment:
+        demand = _demand_in(w, "submit", "quote", "order")
+        return planning.do_pin_assignment(demand, w.specialist_rabat, week_start=D, hours=8, actor=lead)
+
+    def accepted() -> PlanRun:
+        done = _solved_run(w, lead)
+        planning.do_accept_plan_run(done, actor=lead)
+        return done
+
+    return {
+        "do_request_plan_run": (lambda: _plan_run(w, lead), AuditEvent.PLAN_RUN_REQUESTED),
+        "do_cancel_plan_run": (
+            lambda: planning.do_cancel_plan_run(_plan_run(w, lead), actor=lead),
+            AuditEvent.PLAN_RUN_CANCELLED,
+        ),
+        "do_accept_plan_run": (accepted, AuditEvent.PLAN_ACCEPTED),
+        "do_pin_assignment": (pinned, AuditEvent.ASSIGNMENT_PINNED),
+        "do_create_scenario": (
+            lambda: do_create_scenario(
+                provider=w.provider,
+                name="Two more in Casablanca",
+                changes=[
+                    {
+                        "kind": "add_specialists",
+                        "count": 2,
+                        "site": "casablanca",
+                        "hours": 40,
+                        "cost_per_hour": 30,
+                    }
+                ],
+                actor=lead,
+            ),
+            AuditEvent.SCENARIO_CREATED,
+        ),
+        "do_unpin_assignment": (
+            lambda: planning.do_unpin_assignment(pinned(), actor=lead),
+            AuditEvent.ASSIGNMENT_UNPINNED,
         ),
     }
 

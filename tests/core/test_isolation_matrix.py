@@ -6,6 +6,7 @@ fails `test_matrix_covers_every_url_with_an_id` until it is added here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from functools import partial
@@ -36,6 +37,7 @@ from servicehub.demands.actions import (
     do_submit_demand,
 )
 from servicehub.demands.models import Demand
+from servicehub.planning.models import Assignment, PlanRun, Scenario
 
 API_TRANSITIONS: dict[str, dict[str, Any]] = {
     "submit": {},
@@ -83,10 +85,33 @@ MATRIX: dict[str, tuple[str, str, bool]] = {
     "api:get_demand_quote": ("quoted_demand_a", "quoted_demand_b", True),
     # The API's transitions are POST only: sent with a body each accepts, so that only the id decides.
     **{f"api:{name}_demand": ("demand_a", "demand_b", True) for name in API_TRANSITIONS},
+    # Planning is the provider's: a client reaches no plan run, assignment, scenario or person's weeks.
+    **{
+        f"planning:{name}": ("plan_run_a", "plan_run_b", False)
+        for name in ("run-detail", "run-progress", "run-cancel", "run-accept")
+    },
+    "planning:person-timeline": ("specialist_rabat", "specialist_casa", False),
+    "planning:unpin": ("assignment_a", "assignment_b", False),
+    "planning:scenario-detail": ("scenario_a", "scenario_b", False),
+    "planning:scenario-run": ("scenario_a", "scenario_b", False),
+    "api:get_plan_run": ("plan_run_a", "plan_run_b", False),
+    "api:cancel_plan_run": ("plan_run_a", "plan_run_b", False),
+    "api:accept_plan_run": ("plan_run_a", "plan_run_b", False),
+    "api:get_assignment": ("assignment_a", "assignment_b", False),
+    "api:unpin_assignment": ("assignment_a", "assignment_b", False),
+    "api:get_scenario": ("scenario_a", "scenario_b", False),
     # Tokens are personal: tested below with each client's own token.
     "token-revoke": ("", "", True),
 }
 
+
+# Writes that answer POST only: sent as POST with an empty body, so that only the id decides.
+POSTED = {
+    "planning:scenario-run",
+    "api:cancel_plan_run",
+    "api:accept_plan_run",
+    "api:unpin_assignment",
+}
 
 # Seen, but refused to client A: the system attached its file, and only the uploader or a lead removes one.
 OWN_STATUS = {"demands:attachment-remove": 403}
@@ -135,6 +160,23 @@ def _issued_invoices(world: World) -> tuple[Any, Any]:
 def _objects(world: World, own_attr: str, foreign_attr: str) -> tuple[Any, Any]:
     if own_attr == "invoice_a":
         return _issued_invoices(world)
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    if own_attr == "plan_run_a":
+        return tuple(  # type: ignore[return-value]
+            PlanRun.objects.create(provider=world.provider, starts_on=monday, instance={}) for _ in range(2)
+        )
+    if own_attr == "scenario_a":
+        return tuple(  # type: ignore[return-value]
+            Scenario.objects.create(provider=world.provider, name=name) for name in ("a", "b")
+        )
+    if own_attr == "assignment_a":
+        demands = _objects(world, "demand_a", "demand_b")
+        return tuple(  # type: ignore[return-value]
+            Assignment.objects.create(
+                demand=demand, specialist=person, week_start=monday, hours=8, pinned=True
+            )
+            for demand, person in zip(demands, (world.specialist_rabat, world.specialist_casa), strict=True)
+        )
     if own_attr == "attachment_a":
         own, foreign = _objects(world, "demand_a", "demand_b")
         return tuple(  # type: ignore[return-value]
@@ -167,6 +209,12 @@ def _url(name: str, obj: Any) -> str:
         return reverse(name, kwargs={"pk": obj.demand_id, "attachment_id": obj.pk})
     if name == "api:get_attachment":
         return reverse(name, kwargs={"demand_id": obj.demand_id, "attachment_id": obj.pk})
+    if name in ("api:get_plan_run", "api:cancel_plan_run", "api:accept_plan_run"):
+        return reverse(name, kwargs={"run_id": obj.pk})
+    if name in ("api:get_assignment", "api:unpin_assignment"):
+        return reverse(name, kwargs={"assignment_id": obj.pk})
+    if name == "api:get_scenario":
+        return reverse(name, kwargs={"scenario_id": obj.pk})
     if name == "demands:demand-transition":
         # A draft's first step, which client A's requester may take on its own demand.
         return reverse(name, kwargs={"pk": obj.pk, "name": "submit"})
@@ -206,7 +254,10 @@ def test_client_a_gets_404_on_client_b_objects(
     verb = name.removeprefix("api:").removesuffix("_demand")
     writes = name.startswith("api:") and (verb in API_TRANSITIONS or verb in ("edit", "add_attachment"))
     send: Any = client.get
-    if verb == "add_attachment":
+    if name in POSTED:
+        send = partial(client.post, data={}, content_type="application/json")
+        writes = True
+    elif verb == "add_attachment":
 
         def send(url: str, **extra: Any) -> Any:
             return client.post(url, {"file": SimpleUploadedFile("m.txt", b"matrix")}, **extra)

@@ -19,6 +19,7 @@ from servicehub.contracts.api import router as contracts_router
 from servicehub.demands.api import router as demands_router
 from servicehub.org.api import router as org_router
 from servicehub.people.api import router as people_router
+from servicehub.planning.api import router as planning_router
 
 DESCRIPTION = """\
 Read the service centre's organisations, sites, specialists, catalogue and contracts; open demands and
@@ -78,3 +79,4 @@ api.add_router("", people_router)
 api.add_router("", catalogue_router)
 api.add_router("", contracts_router)
 api.add_router("", demands_router)
+api.add_router("", planning_router)

@@ -16,12 +16,14 @@ from servicehub.catalogue.models import (
     ServiceLine,
     WorkUnit,
     WorkUnitEffort,
+    WorkUnitSkill,
 )
 from servicehub.core.audit import record_change, save_new
 from servicehub.core.choices import AuditEvent, Currency
 from servicehub.core.models import User
 from servicehub.core.tenancy import ensure_can
 from servicehub.org.models import Organisation
+from servicehub.people.models import Skill
 
 
 @transaction.atomic
@@ -41,6 +43,7 @@ def do_create_work_unit(
     deliverable: str,
     efforts: Mapping[Complexity, Decimal],
     description: str = "",
+    skills: Mapping[Skill, int] | None = None,
     actor: User | None,
 ) -> WorkUnit:
     missing = [grade.label for grade in Complexity if grade not in efforts]
@@ -57,6 +60,10 @@ def do_create_work_unit(
         effort = WorkUnitEffort(work_unit=unit, complexity=complexity, hours=hours)
         effort.full_clean()
         effort.save()
+    for skill, level in (skills or {}).items():
+        requirement = WorkUnitSkill(work_unit=unit, skill=skill, level=level)
+        requirement.full_clean()
+        requirement.save()
     return unit
 
 

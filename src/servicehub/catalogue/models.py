@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +78,32 @@ class WorkUnitEffort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_unit_id}/{self.complexity}: {self.hours} h"
+
+
+class WorkUnitSkill(models.Model):
+    """A skill the work unit needs, and the least level of it; a complex grade asks one level more."""
+
+    work_unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE, related_name="skill_requirements")
+    skill = models.ForeignKey(
+        "people.Skill", verbose_name=_("skill"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("least level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    class Meta:
+        verbose_name = _("required skill")
+        verbose_name_plural = _("required skills")
+        ordering = ["work_unit", "-level", "skill"]
+        constraints = [
+            models.UniqueConstraint(fields=["work_unit", "skill"], name="work_unit_skill_once"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=5), name="work_unit_skill_level_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_unit_id}: {self.skill_id} ≥ {self.level}"
 
 
 class PriceList(TimeStampedModel):

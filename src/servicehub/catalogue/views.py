@@ -144,6 +144,7 @@ def workunit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "grades": [grade.label for grade in GRADES],
         "price_rows": list(rows.values()),
         "today": timezone.localdate(),
+        "required_skills": unit.skill_requirements.select_related("skill").order_by("-level", "skill__name"),
     }
     return render(request, "catalogue/workunit_detail.html", context)
 

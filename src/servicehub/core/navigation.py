@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from servicehub.core.choices import CLIENT_PERSONAS, PROVIDER_PERSONAS, Persona
+from servicehub.planning.querysets import PLAN_READERS
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class NavItem:
     label: str | Promise
     url_name: str
     personas: frozenset[str]
+    # Pages whose view name starts with this belong to the item too (an app without a "-list" page).
+    section: str = ""
 
     @property
     def url(self) -> str:
@@ -24,6 +27,8 @@ class NavItem:
 
     def covers(self, view_name: str) -> bool:
         """The item is the current section: its list page or one of the pages under it (detail…)."""
+        if self.section and view_name.startswith(self.section):
+            return True
         section = self.url_name.removesuffix("-list")
         return view_name == self.url_name or (
             section != self.url_name and view_name.startswith(f"{section}-")
@@ -44,6 +49,7 @@ ITEMS = [
     NavItem(_("Contracts"), "contracts:contract-list", _ALL),
     NavItem(_("Demands"), "demands:demand-list", _ALL - {Persona.RECRUITER}),
     NavItem(_("Invoices"), "demands:invoice-list", _INVOICE_READERS),
+    NavItem(_("Planning"), "planning:board", frozenset(PLAN_READERS), section="planning:"),
     NavItem(_("Audit log"), "audit-log", frozenset({Persona.DIRECTOR})),
 ]
 

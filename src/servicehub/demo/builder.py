@@ -51,6 +51,7 @@ from servicehub.demo.data import (
     SKILLS,
     TIMEZONE,
     WEEKLY_HOURS,
+    WORK_UNIT_SKILLS,
     WORK_UNITS,
     WORKING_HOURS,
     DemoLogin,
@@ -385,6 +386,9 @@ class _Builder:
                 lines[code] = do_create_service_line(provider=provider, code=code, name=name, actor=None)
                 self._count(ServiceLine)
         units: dict[str, WorkUnit] = WorkUnit.objects.in_bulk([u.code for u in WORK_UNITS], field_name="code")
+        skills: dict[str, Skill] = Skill.objects.in_bulk(
+            [code for needs in WORK_UNIT_SKILLS.values() for code, _ in needs], field_name="code"
+        )
         for spec in WORK_UNITS:
             if spec.code not in units:
                 units[spec.code] = do_create_work_unit(
@@ -393,6 +397,7 @@ class _Builder:
                     deliverable=spec.deliverable,
                     description=spec.description,
                     efforts=spec.efforts(),
+                    skills={skills[code]: level for code, level in WORK_UNIT_SKILLS.get(spec.code, ())},
                     actor=None,
                 )
                 self._count(WorkUnit)

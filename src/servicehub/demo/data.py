@@ -627,6 +627,27 @@ class WorkUnitSpec:
         return {grade: Decimal(h) for grade, h in zip(Complexity, self.hours, strict=True)}
 
 
+# The skills each work unit needs and their least level (a complex grade asks one level more).
+WORK_UNIT_SKILLS: dict[str, tuple[tuple[str, int], ...]] = {
+    "DEV-ECRAN": (("java", 2), ("react", 2)),
+    "DEV-API": (("java", 3), ("spring", 2)),
+    "DEV-BATCH": (("java", 3),),
+    "DEV-CORR": (("java", 2),),
+    "MOB-ECRAN": (("flutter", 2),),
+    "MOB-PUBLI": (("android", 2),),
+    "UX-PARCOURS": (("ux-research", 2),),
+    "UX-MAQUETTE": (("ui-design", 2),),
+    "UX-TEST": (("ux-research", 3),),
+    "OPS-PIPELINE": (("devops", 3),),
+    "OPS-MIGRATION": (("kubernetes", 2), ("aws", 2)),
+    "BSS-OFFRE": (("bss", 3),),
+    "OSS-INTERFACE": (("oss", 2), ("java", 2)),
+    "OSS-SUPERVISION": (("oss", 3),),
+    "DATA-FLUX": (("data-engineering", 2), ("python", 2)),
+    "DATA-RAPPORT": (("bi", 2),),
+    "DATA-TDB": (("bi", 3),),
+}
+
 WORK_UNITS: tuple[WorkUnitSpec, ...] = (
     WorkUnitSpec(
         "DEV-ECRAN",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -37,12 +39,29 @@ class Command(BaseCommand):
             default=env_int("WEB_CONCURRENCY", 2, minimum=1, maximum=64),
             help="worker processes (WEB_CONCURRENCY)",
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background worker (plan runs, SLA tick) beside the web server",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
+    def handle(self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any) -> None:
         self.stdout.write(
             _("servicehub is serving on http://%(host)s:%(port)s/ (Ctrl+C to stop)")
             % {"host": host, "port": port}
         )
+        background = None
+        if not no_worker:
+            # The background worker runs plan runs and the SLA tick; it stops with the server.
+            background = subprocess.Popen([sys.executable, "-m", "servicehub", "worker"])
+        try:
+            self._serve(host, port, workers)
+        finally:
+            if background is not None:
+                background.terminate()
+                background.wait(timeout=10)
+
+    def _serve(self, host: str, port: int, workers: int) -> None:
         _Server(
             {
                 "bind": f"{host}:{port}",
