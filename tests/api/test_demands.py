@@ -172,6 +172,19 @@ def test_the_whole_lifecycle_with_the_people_who_do_it(call: Call, world: World)
     assert ordered["purchase_order"]["number"] == "PO-CA-1" and ordered["warnings"] == []
     planned = step("delivery_lead", "plan", {"site": world.rabat.pk, "committed_on": "2026-07-01"})
     assert planned["site"]["code"] == "rabat" and planned["committed_on"] == "2026-07-01"
+    # The planner pins the specialist's hours on it; then the specialist starts the work.
+    pinned = call(
+        "delivery_lead",
+        "post",
+        "/assignments/pin/",
+        {
+            "demand": demand["id"],
+            "specialist": world.specialist_rabat.pk,
+            "week_start": "2026-06-29",
+            "hours": 16,
+        },
+    )
+    assert pinned.status_code in (200, 201), pinned.content
     assert step("specialist", "start")["state"] == "in_progress"
     assert step("delivery_lead", "deliver", {"note": "first cut"})["deliveries"][0]["decision"] is None
     rejected = step("approver_a", "reject", {"reason": "The amount field accepts letters"})

@@ -67,11 +67,24 @@ def test_the_demo_is_planned_explained_and_its_hires_tried(
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
     scenario = Scenario.objects.get(name="Dix recrutements à Casablanca")
+    assert "Recruter 10 personnes à Centre de services de Casablanca" in page.inner_text("main")
+
+    # The scenario is solved like any plan, then compared with its base run side by side.
+    page.click(f"form[action='/planning/scenarios/{scenario.pk}/run/'] button")
+    page.wait_for_selector("progress#run-progress-bar")
+    what_if = jobs.work_once()
+    assert what_if is not None and what_if.scenario_id == scenario.pk and what_if.state == "done"
+    assert what_if.instance is not None and len(what_if.instance["specialists"]) == 570
+    page.wait_for_selector('[data-figure="objective"]', timeout=20_000)
+    page.goto(f"{live_server.url}/planning/scenarios/{scenario.pk}/")
     page.screenshot(path=str(artifacts / "demo-planning-3-scenario.png"), full_page=True)
+    compared = page.inner_text("main")
+    assert "plan de référence" in compared.lower(), compared[:1500]
+    assert "— Centre de services de Casablanca" in compared, compared[:1500]
 
     page.goto(f"{live_server.url}/planning/forecast/?scenario={scenario.pk}&weeks=12")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artifacts / "demo-planning-4-forecast.png"), full_page=True)
     assert "Dix recrutements à Casablanca" in page.inner_text("main")
-    assert PlanRun.objects.count() == 1
+    assert PlanRun.objects.count() == 2
     context.close()

@@ -70,6 +70,8 @@ def test_the_whole_loop_with_the_people_who_do_it(
     demand.refresh_from_db()
     assert demand.ordered_amount == Decimal("9000.00") and demand.purchase_order is not None
     actions.do_plan_demand(demand, site=world.rabat, committed_on=dt.date(2026, 7, 1), actor=lead)
+    # The specialist starts the work once the plan gives them hours on it.
+    _assign(demand, personas["specialist"])
     actions.do_start_demand(demand, actor=personas["specialist"])
     actions.do_deliver_demand(demand, actor=lead, note="first cut")
     actions.do_reject_delivery(demand, actor=approver_a, reason="The amount field accepts letters")
@@ -99,6 +101,30 @@ def test_the_whole_loop_with_the_people_who_do_it(
     ]
     events = AuditLog.objects.filter(object_type="demands.demand", object_id=str(demand.pk))
     assert events.count() == len(timeline)
+
+
+def _assign(demand: Demand, user: User) -> None:
+    from servicehub.planning.actions import do_pin_assignment
+
+    assert user.specialist is not None
+    do_pin_assignment(demand, user.specialist, week_start=dt.date(2026, 6, 1), hours=8, actor=None)
+
+
+def test_a_specialist_starts_only_work_they_are_assigned_to(
+    personas: dict[str, User], make_demand: MakeDemand
+) -> None:
+    demand = make_demand(DemandState.PLANNED)
+    specialist = personas["specialist"]
+    assert "start" not in actions.allowed_transitions(demand, specialist)
+    with pytest.raises(PermissionDenied):
+        actions.do_start_demand(demand, actor=specialist)
+    demand.refresh_from_db()
+    assert demand.state == DemandState.PLANNED
+    _assign(demand, specialist)
+    assert "start" in actions.allowed_transitions(demand, specialist)
+    actions.do_start_demand(demand, actor=specialist)
+    demand.refresh_from_db()
+    assert demand.state == DemandState.IN_PROGRESS
 
 
 def test_the_policy_of_who_moves_a_demand() -> None:
@@ -134,6 +160,8 @@ def test_transition_permission_matrix(
     source = sorted(rule.sources)[0]
     demand = make_demand(DemandState(source))
     user = users[persona]
+    if name == "start" and persona == "specialist":
+        _assign(demand, user)
     if persona == "client_b":
         # Client B cannot even know the demand exists.
         with pytest.raises(Http404):

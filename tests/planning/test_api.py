@@ -142,6 +142,8 @@ def test_scenarios_and_the_forecast(call: Any, world: World) -> None:
     rabat = next(row for row in read.json()["rows"] if row["site"]["code"] == "rabat")
     assert [w["capacity_hours"] for w in rabat["weeks"]] == ["35.2", "44.0"]
     assert [w["scenario_capacity_hours"] for w in rabat["weeks"]] == ["75.2", "84.0"]
+    # No work in these weeks: no skill is needed, so no skill row (the role rows show the capacity).
+    assert read.json()["skill_rows"] == []
     refused = call("client_a", "get", "/forecast/", {"scenario": scenario["id"]})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "scenario"
     assert call("client_a", "get", "/forecast/").json()["rows"] == []

@@ -28,6 +28,7 @@ from servicehub.demands import actions as demand_actions
 from servicehub.demands.actions import LineInput
 from servicehub.demands.choices import DemandState
 from servicehub.demands.models import Demand
+from servicehub.org.models import Site
 from servicehub.people.models import Specialist
 from servicehub.planning import actions, jobs
 from servicehub.planning.choices import RunState
@@ -134,7 +135,13 @@ def test_a_planner_runs_the_plan_from_the_board_follows_it_and_accepts_it(
     }
     mondays = [dt.date.fromisoformat(day) for day in plan_run.keys["weeks"]]
     with translation.override("fr"):
-        explained = explain(plan_run.instance or {}, plan_run.result or {}, names=names, week_starts=mondays)
+        explained = explain(
+            plan_run.instance or {},
+            plan_run.result or {},
+            names=names,
+            week_starts=mondays,
+            sites=dict(Site.objects.values_list("code", "name")),
+        )
     assert explained.pairs, "the run planned the demand"
     for pair in explained.pairs:
         # People by name and weeks by their Monday, never by id or number.

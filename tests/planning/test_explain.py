@@ -137,7 +137,8 @@ def test_pair_explains_levels_site_cost_free_hours_and_alternatives() -> None:
 def test_sentences_name_people_and_weeks_when_told() -> None:
     mondays = [dt.date(2026, 6, 1) + dt.timedelta(weeks=w) for w in range(INSTANCE["weeks"])]
     names = {"S1": "Salma Idrissi", "S2": "Yassine Alaoui", "S3": "Nora Bennani"}
-    p = explain(INSTANCE, RESULT, names=names, week_starts=mondays).pairs[0]
+    p = explain(INSTANCE, RESULT, names=names, week_starts=mondays, sites={"CAS": "Casablanca"}).pairs[0]
+    assert "works at Casablanca, a preferred site" in p.sentence
     assert "20 h left free in the weeks of 06/08/2026 to 06/15/2026" in p.sentence
     assert "Also considered: Yassine Alaoui (only 40 h free" in p.sentence
     assert "Nora Bennani (no free hours" in p.sentence

@@ -56,7 +56,7 @@ def test_create_a_scenario_from_the_form(client: Client, world: World, personas:
         {"kind": "remove_specialists", "specialists": ["E1"]},
     ]
     page = client.get(response["Location"])
-    assert "Recruter 2 personnes à rabat" in page.content.decode()
+    assert "Recruter 2 personnes à Rabat" in page.content.decode()
     assert f"/planning/forecast/?scenario={scenario.pk}" in page.content.decode()
     # A change ticked without its fields, and no change at all, are refused.
     assert client.post("/planning/scenarios/", {"name": "x", "close": "on"}).status_code == 400

@@ -128,8 +128,21 @@ class OrderResult:
 def allowed_transitions(demand: Demand, user: User) -> list[str]:
     """The transitions `user` may make on `demand` now (for buttons and API hints)."""
     return [
-        name for name, t in TRANSITIONS.items() if demand.state in t.sources and user.persona in t.personas
+        name
+        for name, t in TRANSITIONS.items()
+        if demand.state in t.sources
+        and user.persona in t.personas
+        and (name != "start" or user.persona != Persona.SPECIALIST or _assigned(demand, user))
     ]
+
+
+def _assigned(demand: Demand, user: User) -> bool:
+    """The specialist has work planned or pinned on the demand (planning's assignments)."""
+    from servicehub.planning.models import Assignment
+
+    if user.specialist_id is None:
+        return False
+    return Assignment.objects.filter(demand_id=demand.pk, specialist_id=user.specialist_id).exists()
 
 
 def _visible(demand: Demand, actor: User | None) -> Demand:
@@ -620,6 +633,12 @@ def do_plan_demand(demand: Demand, *, site: Site, committed_on: dt.date, actor: 
 
 @transaction.atomic
 def do_start_demand(demand: Demand, *, actor: User | None) -> Demand:
+    """Work begins. A delivery lead or director may start any planned demand they see; a specialist only
+    one they are assigned to."""
+    if actor is not None and actor.persona == Persona.SPECIALIST:
+        visible = _visible(demand, actor)
+        if not _assigned(visible, actor):
+            raise PermissionDenied(_("Only a specialist assigned to this demand may start it."))
     return _transition(demand, "start", actor=actor)
 
 

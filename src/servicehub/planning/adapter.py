@@ -18,8 +18,10 @@ Mapping rules (the numbers are the constants below):
 - `value`: the ordered amount (else the quoted amount), times the demand's priority weight,
   times `rates[currency]`. There is no exchange-rate table: by default every amount is taken
   as is, whatever its currency; pass `rates` to bring EUR and MAD to one unit.
-- `skills`: empty. The catalogue does not say which skills a work unit needs; every
-  specialist is eligible for every item until it does.
+- One item per work package of the demand (`work_packages`: its current quote's lines gathered
+  by work unit; the demand's reference, suffixed `/<work unit>` when there are several).
+  `skills`: the package's work unit's skills at their least level, one more for a complex or
+  very complex line (at most 5); the capacity forecast shares demand out the same way.
 - `release`: the week of the later of `start` and the day the demand was ordered; `due`: the
   week of the committed date, else of the desired date, else the horizon's last week, clamped
   into [release, weeks - 1]. A late demand (its date is past) is not squeezed into its release
@@ -230,7 +232,7 @@ def _items(
     ):
         quotes.setdefault(demand_id, (total_hours, total_amount))
         current_quote.setdefault(demand_id, quote_id)
-    packages = _work_packages(current_quote)
+    packages = work_packages(current_quote)
     ordered_at = dict(
         _read(DemandEvent, user)
         .filter(demand__in=demand_ids, to_state=DemandState.ORDERED)
@@ -309,7 +311,7 @@ class Package:
     skills: dict[str, int]
 
 
-def _work_packages(current_quote: dict[int, int]) -> dict[int, list[Package]]:
+def work_packages(current_quote: dict[int, int]) -> dict[int, list[Package]]:
     """Per demand, its current quote's lines gathered by work unit: one item each, so that a demand made of
     a screen and a data flow is staffed by a developer and a data engineer, not by one person who
     would need every skill. A package needs its work unit's skills at their least level, one more

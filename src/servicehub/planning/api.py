@@ -579,6 +579,24 @@ class ForecastRowOut(Schema):
     weeks: list[ForecastWeekOut]
 
 
+class ForecastSkillRowOut(Schema):
+    site: SiteRef
+    skill: str | None = Field(
+        description="A skill code; null: work whose work unit needs no skill, against everyone at the site."
+    )
+    level: int = Field(
+        description="The least level: the row is the work needing at least this level of the skill, "
+        "against the people holding it at this level or above (0 when `skill` is null)."
+    )
+    shortfall_hours: DecimalString = Field(description="Over the period.")
+    people_to_hire: DecimalString = Field(
+        description="The worst week's shortfall ÷ the mean weekly hours of the row's people (else 44)."
+    )
+    scenario_shortfall_hours: DecimalString | None
+    scenario_people_to_hire: DecimalString | None
+    weeks: list[ForecastWeekOut]
+
+
 class ForecastOut(Schema):
     win_probability: DecimalString = Field(description="The weight of quoted, not yet ordered, work.")
     weeks: list[dt.date]
@@ -586,6 +604,10 @@ class ForecastOut(Schema):
     total_shortfall_hours: DecimalString
     scenario_total_shortfall_hours: DecimalString | None
     rows: list[ForecastRowOut]
+    skill_rows: list[ForecastSkillRowOut] = Field(
+        description="Site × skill × least level. Not additive: a person counts in every row they qualify "
+        "for, work in every skill it needs and in the lower levels of each."
+    )
 
 
 class ForecastQuery(Schema):
@@ -603,8 +625,8 @@ def _hours(value: Decimal | None) -> str | None:
 
 @router.get("/forecast/", response={200: ForecastOut, **LIST_ERRORS}, summary="Capacity forecast")
 def get_forecast(request: HttpRequest, params: Query[ForecastQuery]) -> dict[str, Any]:
-    """Demand against capacity by site × role × week, and the hiring need (see the forecast page for the
-    method). Planning staff only: anyone else gets no rows."""
+    """Demand against capacity by site × role × week and by site × skill × least level × week, and the
+    hiring need (see the forecast page for the method). Planning staff only: anyone else gets no rows."""
     user = auth_user(request)
     site = None if params.site is None else _visible_or_refused(user, Site.objects.all(), params.site, "site")
     scenario = (
@@ -626,34 +648,20 @@ def get_forecast(request: HttpRequest, params: Query[ForecastQuery]) -> dict[str
         raise ValidationError({"scenario": str(error)}) from None
     if not persona_in(user, *PLAN_READERS):
         result.rows = []
-    rows = []
-    for row in result.rows:
-        weeks = []
-        for n, week in enumerate(result.weeks):
-            cell = row.cells[n]
-            after = row.after[n] if row.after is not None else None
-            weeks.append(
-                {
-                    "week": week,
-                    "demand_hours": _hours(cell.demand),
-                    "capacity_hours": _hours(cell.capacity),
-                    "shortfall_hours": _hours(cell.shortfall),
-                    "scenario_demand_hours": _hours(after.demand if after else None),
-                    "scenario_capacity_hours": _hours(after.capacity if after else None),
-                    "scenario_shortfall_hours": _hours(after.shortfall if after else None),
-                }
-            )
-        rows.append(
-            {
-                "site": row.site,
-                "role": row.role or None,
-                "shortfall_hours": _hours(row.shortfall),
-                "people_to_hire": _hours(row.peak_people),
-                "scenario_shortfall_hours": _hours(row.shortfall_after),
-                "scenario_people_to_hire": _hours(row.peak_people_after),
-                "weeks": weeks,
-            }
-        )
+        result.skill_rows = []
+    rows = [
+        {"site": row.site, "role": row.role or None, **_forecast_figures(row, result.weeks)}
+        for row in result.rows
+    ]
+    skill_rows = [
+        {
+            "site": row.site,
+            "skill": row.skill or None,
+            "level": row.level,
+            **_forecast_figures(row, result.weeks),
+        }
+        for row in result.skill_rows
+    ]
     return {
         "win_probability": format(result.win_probability, "f"),
         "weeks": result.weeks,
@@ -661,4 +669,31 @@ def get_forecast(request: HttpRequest, params: Query[ForecastQuery]) -> dict[str
         "total_shortfall_hours": _hours(result.total_shortfall),
         "scenario_total_shortfall_hours": _hours(result.total_shortfall_after),
         "rows": rows,
+        "skill_rows": skill_rows,
+    }
+
+
+def _forecast_figures(row: forecast.Row | forecast.SkillRow, week_starts: list[dt.date]) -> dict[str, Any]:
+    """A forecast row's totals and weeks, as ForecastRowOut and ForecastSkillRowOut give them."""
+    weeks = []
+    for n, week in enumerate(week_starts):
+        cell = row.cells[n]
+        after = row.after[n] if row.after is not None else None
+        weeks.append(
+            {
+                "week": week,
+                "demand_hours": _hours(cell.demand),
+                "capacity_hours": _hours(cell.capacity),
+                "shortfall_hours": _hours(cell.shortfall),
+                "scenario_demand_hours": _hours(after.demand if after else None),
+                "scenario_capacity_hours": _hours(after.capacity if after else None),
+                "scenario_shortfall_hours": _hours(after.shortfall if after else None),
+            }
+        )
+    return {
+        "shortfall_hours": _hours(row.shortfall),
+        "people_to_hire": _hours(row.peak_people),
+        "scenario_shortfall_hours": _hours(row.shortfall_after),
+        "scenario_people_to_hire": _hours(row.peak_people_after),
+        "weeks": weeks,
     }

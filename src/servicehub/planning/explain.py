@@ -20,7 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -305,6 +305,7 @@ class Labels:
 
     names: Mapping[str, str]
     week_starts: Sequence[dt.date]
+    sites: Mapping[str, str] = field(default_factory=dict)
 
 
 _NO_LABELS = Labels({}, ())
@@ -313,6 +314,10 @@ _labels: ContextVar[Labels | None] = ContextVar("explain_labels", default=None)
 
 def _current() -> Labels:
     return _labels.get() or _NO_LABELS
+
+
+def _site(code: str) -> str:
+    return _current().sites.get(code, code)
 
 
 def _name(specialist: str) -> str:
@@ -371,15 +376,15 @@ def _pair_sentence(p: PairExplanation, item: Mapping[str, Any]) -> str:
 
     if p.preferred_site and p.site_bonus > 0:
         site = _("works at %(site)s, a preferred site (+%(bonus)s bonus)") % {
-            "site": p.site,
+            "site": _site(p.site),
             "bonus": fmt(p.site_bonus),
         }
     elif p.preferred_site:
-        site = _("works at %(site)s, a preferred site") % {"site": p.site}
+        site = _("works at %(site)s, a preferred site") % {"site": _site(p.site)}
     elif item.get("preferred_sites"):
-        site = _("works at %(site)s, not a preferred site") % {"site": p.site}
+        site = _("works at %(site)s, not a preferred site") % {"site": _site(p.site)}
     else:
-        site = _("works at %(site)s") % {"site": p.site}
+        site = _("works at %(site)s") % {"site": _site(p.site)}
 
     cost = _("costs %(cost)s for %(hours)s h") % {"cost": fmt(p.cost), "hours": fmt(p.hours)}
     if p.free_hours > 0:
@@ -600,12 +605,13 @@ def explain(
     alternatives: int = 3,
     names: Mapping[str, str] | None = None,
     week_starts: Sequence[dt.date] = (),
+    sites: Mapping[str, str] | None = None,
 ) -> Explanation:
     """Explain every used pair and every unplanned item of `result`, and the load it puts on people.
 
-    Sentences name people by `names` (specialist id → name) and weeks by the Monday in `week_starts`
-    (week number → date) when given; by id and week number otherwise."""
-    token = _labels.set(Labels(names or {}, week_starts))
+    Sentences name people by `names` (specialist id → name), sites by `sites` (code → name) and weeks by
+    the Monday in `week_starts` (week number → date) when given; by code and week number otherwise."""
+    token = _labels.set(Labels(names or {}, week_starts, sites or {}))
     try:
         return _explain(doc, result, alternatives)
     finally:

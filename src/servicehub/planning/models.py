@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from servicehub.core.models import TimeStampedModel
@@ -32,7 +34,12 @@ class Scenario(TimeStampedModel):
     # The changes, in order, as the scenarios module reads them (see planning/scenarios.py).
     changes = models.JSONField(_("changes"), default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ScenarioQuerySet.as_manager()
@@ -82,7 +89,12 @@ class PlanRun(TimeStampedModel):
     progress = models.FloatField(_("progress"), default=0.0)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -120,7 +132,11 @@ class PlanRun(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.starts_on} +{self.weeks}"
+        return gettext("Plan run no. %(number)s (%(weeks)s weeks from %(day)s)") % {
+            "number": self.pk,
+            "weeks": self.weeks,
+            "day": date_format(self.starts_on, "SHORT_DATE_FORMAT"),
+        }
 
     @property
     def gap_percent(self) -> float | None:
@@ -157,7 +173,12 @@ class Assignment(TimeStampedModel):
         related_name="assignments",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = AssignmentQuerySet.as_manager()

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .greedy import staff_item
 from .instance import FloatArray, IntArray, Problem
 from .plan import Plan, Work
 
@@ -131,12 +132,25 @@ def ruin_recreate(
 ) -> Plan:
     """Fast local search: unplan every item of a few specialists who share a pivot's skills, then
     re-staff those items and the unplanned ones those specialists could take, in priced order with
-    a little noise; keep the result when the real objective rises. Thousands of moves a minute."""
+    a little noise; keep the result when the real objective rises. Thousands of moves a minute.
+    Works on (and returns) a copy of `plan`."""
+    plan = plan.copy()
     problem = plan.problem
     staffed = np.array([i for i in range(problem.n_items) if len(problem.cands[i].spec) > 0])
     if len(staffed) == 0:
         return plan
     wanted = staffed if lead is None else staffed[lead[staffed] > 0.5]
+    lead_key = np.zeros(problem.n_items) if lead is None else np.round(lead, 1)
+    density = np.zeros(problem.n_items)
+    for i in staffed.tolist():
+        cand = problem.cands[i]
+        if problem.whole[i]:
+            n = int(np.argmin(cand.fixed))
+            density[i] = (problem.value[i] - cand.fixed[n]) / max(1, int(cand.hours[n]))
+        else:
+            hours = max(1, int(problem.item_hours[i]))
+            density[i] = (problem.value[i] - cand.fixed.min()) / hours - cand.per_hour.min()
+    priced = bool((prices > 0).any())  # without prices the plain greedy rule is the same, faster
     by_spec: dict[int, set[int]] = {}
     for i, work in plan.work.items():
         for s, _w, _h in work:
@@ -148,40 +162,43 @@ def ruin_recreate(
         spec = problem.cands[pivot].spec
         chosen = rng.choice(spec, size=min(size, len(spec)), replace=False).tolist()
         ruined = sorted({i for s in chosen for i in by_spec.get(s, ())})
-        trial = plan.copy()
+        # In place, with an undo: copying a plan of thousands of items costs more than a move.
+        before = {i: plan.work[i] for i in ruined}
+        lost = sum(plan.profit[i] for i in ruined)
         for i in ruined:
-            trial.remove(i)
+            plan.remove(i)
         near = np.unique(np.concatenate([items_of[s] for s in chosen]))
-        options = [int(i) for i in near if int(i) not in trial.work and int(i) not in ruined]
+        options = [int(i) for i in near if int(i) not in plan.work and int(i) not in before]
         cap = 3 * len(ruined) + 30  # at scale a specialist could take thousands of items
         if len(options) > cap:
             options = rng.choice(options, size=cap, replace=False).tolist()
         options += ruined
-        keyed: list[tuple[float, float, int]] = []
-        for i in options:
-            staffed_i = staff_priced(trial, i, prices, require_profit=False)
-            if staffed_i is None:
-                continue
-            work, profit = staffed_i
-            hours = max(1, sum(h for _s, _w, h in work))
-            noise = 1.0 + 0.3 * (rng.random() - 0.5)
-            lead_i = 0.0 if lead is None else round(float(lead[i]), 1)
-            keyed.append((-lead_i, -noise * profit / hours, i))
-        keyed.sort()
+        # One staffing attempt per item, in the order of a static key with a little noise: the
+        # relaxation's y_i first, then profit per hour at the cheapest rates.
+        noise = 1.0 + 0.3 * (rng.random(len(options)) - 0.5)
+        keyed = sorted((-lead_key[i], -float(noise[n]) * float(density[i]), i) for n, i in enumerate(options))
+        added: list[int] = []
         for _a, _b, i in keyed:
-            staffed_i = staff_priced(trial, i, prices)
-            if staffed_i is not None:
-                trial.add(i, staffed_i[0])
-        if trial.objective > plan.objective + 1e-6:
-            for i in ruined:
-                for s, _w, _h in plan.work[i]:
+            if priced:
+                staffed_i = staff_priced(plan, i, prices)
+                work_i = None if staffed_i is None else staffed_i[0]
+            else:
+                work_i = staff_item(plan, i)
+            if work_i is not None:
+                plan.add(i, work_i)
+                added.append(i)
+        if sum(plan.profit[i] for i in added) > lost + 1e-6:
+            for i, work in before.items():
+                for s, _w, _h in work:
                     by_spec.get(s, set()).discard(i)
-            for i, work in trial.work.items():
-                if i not in plan.work or i in ruined:
-                    for s, _w, _h in work:
-                        by_spec.setdefault(s, set()).add(i)
-            plan = trial
+            for i in added:
+                for s, _w, _h in plan.work[i]:
+                    by_spec.setdefault(s, set()).add(i)
             size = min(40, size + 1)
         else:
+            for i in added:
+                plan.remove(i)
+            for i, work in before.items():
+                plan.add(i, work)
             size = max(2, size - 1) if rng.random() < 0.3 else size
     return plan

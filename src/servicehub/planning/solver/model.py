@@ -189,8 +189,6 @@ class Model:
         x_all = np.concatenate(cap_cols) if cap_cols else np.zeros(0, dtype=np.int64)
         used_keys, row_of = np.unique(keys, return_inverse=True)
         base = len(row_lo)
-        self.cap_keys: IntArray = used_keys.astype(np.int64)  # specialist * weeks + week per row
-        self.cap_row0 = base  # first capacity row
         row_lo += [-np.inf] * len(used_keys)
         row_hi += free.reshape(-1)[used_keys].astype(np.float64).tolist()
         rows.append(base + row_of)
@@ -312,25 +310,6 @@ class Model:
         if np.abs(values - np.rint(values)).max(initial=0.0) > 1e-6:
             values = self._integral_hours(values, threads=threads, seed=seed, time_limit=time_limit)
         return Outcome(self.read(values), float(info.objective_function_value), bound, optimal)
-
-    def relaxation(
-        self, *, time_limit: float, threads: int, seed: int
-    ) -> tuple[float, np.ndarray, np.ndarray] | None:
-        """The LP optimum, its column values and the capacity prices (S x W, >= 0), or None."""
-        weeks = self.problem.weeks
-        prices = np.zeros((self.problem.n_specs, weeks))
-        if self.n_col == 0:
-            return 0.0, np.zeros(0), prices
-        highs = new_highs(time_limit=time_limit, threads=threads, seed=seed)
-        highs.passModel(self.lp(integer=False))
-        highs.run()
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        solution = highs.getSolution()
-        duals = np.abs(np.array(solution.row_dual)[self.cap_row0 :])
-        prices.reshape(-1)[self.cap_keys] = duals
-        objective = float(highs.getInfo().objective_function_value)
-        return objective, np.array(solution.col_value), prices
 
     def _integral_hours(
         self, values: np.ndarray, *, threads: int, seed: int, time_limit: float

@@ -46,14 +46,14 @@ class Plan:
 
     def item_profit(self, item: int, work: Work) -> float:
         cand = self.problem.cands[item]
-        position = {int(s): n for n, s in enumerate(cand.spec)}
         total = float(self.problem.value[item])
         people: dict[int, int] = {}
         for s, _w, h in work:
             people[s] = people.get(s, 0) + h
         whole = bool(self.problem.whole[item])
+        # one vectorised lookup per person: items can have thousands of candidates
         for s, h in people.items():
-            n = position[s]
+            n = int(np.flatnonzero(cand.spec == s)[0])
             total -= float(cand.fixed[n]) if whole else float(cand.fixed[n]) + h * float(cand.per_hour[n])
         return total
 

@@ -42,7 +42,8 @@ MIP_BOUND_COLUMNS = 200_000
 # Capacity prices steer the greedy choices at this fraction of their LP value: at full value they
 # over-protect contended weeks (measured on the generator's instances).
 GUIDE_SCALE = 0.5
-# Share of the search time given to ruin-and-recreate moves before the sub-MIPs.
+# Share of the search time given to ruin-and-recreate moves before the sub-MIPs (all of it when
+# there is no LP, i.e. above LP_PAIRS).
 RUIN_SHARE = 0.7
 # Block LP columns solved per second of limit, roughly (560 x 2000: 250k columns in about 5 s).
 LP_COLUMNS_PER_SECOND = 50_000
@@ -120,8 +121,12 @@ def _finish(
     _fill_up(plan)
     reasons = unplanned_reasons(plan)
     result = result_document(doc, plan, status="feasible", bound=bound, seconds=0.0, reasons=reasons)
-    if bound is not None and result["bound"] - result["objective"] <= 1e-6 * max(
-        1.0, abs(result["objective"])
+    # "optimal" only on a proof as tight as HiGHS's own MIP gap: a looser relative tolerance
+    # claimed optimality for OR-Library plans costing more than the optimum, whose objective
+    # (n V - cost) is large next to the cost gap.
+    if (
+        bound is not None
+        and result["bound"] - result["objective"] <= 1e-9 * max(1.0, abs(result["objective"])) + 1e-6
     ):
         result["status"] = "optimal"
     result["seconds"] = round(time.monotonic() - started, 3)
@@ -174,7 +179,7 @@ def solve(
         return _finish(doc, plan, bound=bound, started=started, progress=progress)
 
     bound = trivial_bound(problem)
-    relaxed = _relax(problem, columns, deadline=deadline, time_limit=time_limit, threads=threads, seed=seed)
+    relaxed = _relax(problem, columns, deadline=deadline, time_limit=time_limit, seed=seed)
     guide = relaxed
     if relaxed is not None:
         bound = min(bound, relaxed.bound + 1e-6 * max(1.0, abs(relaxed.bound)))
@@ -236,7 +241,7 @@ def solve(
 
 
 def _relax(
-    problem: Problem, columns: int, *, deadline: float, time_limit: float, threads: int, seed: int
+    problem: Problem, columns: int, *, deadline: float, time_limit: float, seed: int
 ) -> Relaxation | None:
     """The finest block LP that should fit in about a third of the time (None: none did)."""
     pairs = sum(len(c.spec) for c in problem.cands)
@@ -247,9 +252,8 @@ def _relax(
         estimate = columns / block + pairs
         if estimate <= LP_COLUMNS_PER_SECOND * 0.3 * time_limit or block == 26:
             left = deadline - time.monotonic()
-            relaxed = block_relaxation(
-                problem, block=block, time_limit=0.5 * left, threads=threads, seed=seed
-            )
+            # One thread: HiGHS's parallel simplex gains little here and suffers most under load.
+            relaxed = block_relaxation(problem, block=block, time_limit=0.5 * left, threads=1, seed=seed)
             return relaxed
     return None
 
@@ -321,7 +325,8 @@ def _lns(
 
     # Most of the time goes to the fast ruin-and-recreate moves; sub-MIPs then polish, making
     # the joint choices a greedy re-staffing cannot.
-    moves_end = time.monotonic() + RUIN_SHARE * max(0.0, deadline - time.monotonic())
+    share = RUIN_SHARE if wanted is not None else 1.0  # no LP: sub-MIPs found little at that size
+    moves_end = time.monotonic() + share * max(0.0, deadline - time.monotonic())
     plan = ruin_recreate(
         plan,
         np.zeros_like(problem.cap, dtype=np.float64) if prices is None else prices,

@@ -342,6 +342,10 @@ class RunResult:
     idlest: list[UtilisationRow]
 
 
+def _site_names(user: User) -> dict[str, str]:
+    return dict(Site.objects.restrict(user, "view").values_list("code", "name"))
+
+
 def _week_dates(run: PlanRun) -> list[dt.date]:
     weeks = (run.keys or {}).get("weeks") or []
     if weeks:
@@ -390,7 +394,11 @@ def run_result(user: User, run: PlanRun) -> RunResult | None:
         return f"{person.first_name} {person.last_name}" if person else sid
 
     explanation = explain(
-        run.instance, run.result, names={sid: person_name(sid) for sid in specialists}, week_starts=weeks
+        run.instance,
+        run.result,
+        names={sid: person_name(sid) for sid in specialists},
+        week_starts=weeks,
+        sites=_site_names(user),
     )
 
     grouped: dict[str, DemandPlan] = {}
@@ -525,6 +533,7 @@ def board(request: AuthenticatedRequest) -> HttpResponse:
                 alternatives=0,
                 names=names,
                 week_starts=_week_dates(finished),
+                sites=_site_names(user),
             ),
             demands,
         )

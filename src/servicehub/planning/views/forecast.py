@@ -1,7 +1,8 @@
 """The capacity forecast page and its CSV export: the same filters, the same figures.
 
-The figures come from `planning.forecast`; this module parses the filters, colours the heatmap and
-writes the file. Provider planning staff only (PLAN_READERS); a site manager sees their own site.
+The figures come from `planning.forecast`; this module parses the filters, colours the heatmaps (site ×
+role, site × skill) and writes the file. Provider planning staff only (PLAN_READERS); a site manager
+sees their own site.
 """
 
 # ruff: noqa: RUF002, RUF003 (×, ÷ and − are the right signs in these texts)
@@ -26,7 +27,7 @@ from servicehub.core.http import AuthenticatedRequest
 from servicehub.core.tenancy import Action, persona_in
 from servicehub.org.models import Site
 from servicehub.planning import forecast as method
-from servicehub.planning.forecast import Cell, Forecast, monday_of, tenth
+from servicehub.planning.forecast import Cell, Forecast, Row, SkillRow, monday_of, tenth
 from servicehub.planning.models import Scenario
 from servicehub.planning.querysets import PLAN_READERS
 from servicehub.planning.scenarios import ScenarioError
@@ -115,20 +116,23 @@ def _read(request: AuthenticatedRequest) -> tuple[ForecastFilters, Forecast | No
     return filters, result, ""
 
 
+def heat_cells(row: Row | SkillRow) -> list[HeatCell]:
+    """The row's cells as shown: with a scenario, the cell after it, and the one before."""
+    if row.after is None:
+        return [HeatCell(cell, heat_level(cell)) for cell in row.cells]
+    return [
+        HeatCell(after, heat_level(after), before) for before, after in zip(row.cells, row.after, strict=True)
+    ]
+
+
 @login_required
 def forecast(request: AuthenticatedRequest) -> HttpResponse:
     filters, result, problem = _read(request)
-    rows = []
+    rows: list[tuple[Row, list[HeatCell]]] = []
+    skill_rows: list[tuple[SkillRow, list[HeatCell]]] = []
     if result is not None:
-        for row in result.rows:
-            if row.after is None:
-                cells = [HeatCell(cell, heat_level(cell)) for cell in row.cells]
-            else:
-                cells = [
-                    HeatCell(after, heat_level(after), before)
-                    for before, after in zip(row.cells, row.after, strict=True)
-                ]
-            rows.append((row, cells))
+        rows = [(row, heat_cells(row)) for row in result.rows]
+        skill_rows = [(row, heat_cells(row)) for row in result.skill_rows]
     return render(
         request,
         "planning/forecast.html",
@@ -136,6 +140,7 @@ def forecast(request: AuthenticatedRequest) -> HttpResponse:
             "filters": filters,
             "forecast": result,
             "heat_rows": rows,
+            "skill_heat_rows": skill_rows,
             "problem": problem,
             "query": request.GET.urlencode(),
             "win_probability_percent": method.WIN_PROBABILITY * 100,
@@ -151,8 +156,11 @@ def decimal_comma(value: Decimal) -> str:
 
 # The export's columns; stable names, whatever the language of the page.
 CSV_COLUMNS = [
+    "dimension",
     "site",
     "role",
+    "skill",
+    "level",
     "week",
     "demand_hours",
     "capacity_hours",
@@ -169,9 +177,16 @@ CSV_SCENARIO_COLUMNS = [
 
 @login_required
 def forecast_csv(request: AuthenticatedRequest) -> HttpResponse:
-    """One line per site × role × week. The format, whatever the page's language: UTF-8 with a BOM (so
-    that Excel reads the accents), `;` between fields and a decimal comma (as French Excel expects),
-    weeks as the ISO date of their Monday, roles as their codes (`developer`; empty: unattributed)."""
+    """One line per site × role × week (`dimension` `role`), then one per site × skill × needed level ×
+    week (`dimension` `skill`), in one table so that a spreadsheet filter on `dimension` separates them.
+    Role lines leave `skill` and `level` empty; skill lines leave `role` empty. Skill lines are not
+    additive: a person counts on every skill line they qualify for, and work on every skill it needs
+    (and on the lower levels of it), so never add them up, nor add them to the role lines.
+
+    The format, whatever the page's language: UTF-8 with a BOM (so that Excel reads the accents), `;`
+    between fields and a decimal comma (as French Excel expects), weeks as the ISO date of their Monday,
+    roles and skills as their codes (`developer`, `java`; an empty role: unattributed; an empty skill on
+    a skill line: work whose work unit needs no skill, against everyone at the site, level 0)."""
     _filters, result, problem = _read(request)
     if result is None:
         return HttpResponse(
@@ -183,12 +198,15 @@ def forecast_csv(request: AuthenticatedRequest) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS + (CSV_SCENARIO_COLUMNS if result.scenario is not None else []))
-    for row in result.rows:
+    labelled: list[tuple[list[str], Row | SkillRow]] = [
+        (["role", row.site.code, row.role, "", ""], row) for row in result.rows
+    ]
+    labelled += [(["skill", row.site.code, "", row.skill, str(row.level)], row) for row in result.skill_rows]
+    for head, row in labelled:
         for n, week in enumerate(result.weeks):
             cell = row.cells[n]
             line = [
-                row.site.code,
-                row.role,
+                *head,
                 week.isoformat(),
                 decimal_comma(cell.demand),
                 decimal_comma(cell.capacity),

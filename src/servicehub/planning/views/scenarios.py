@@ -8,6 +8,7 @@ Views parse and render; `do_create_scenario` and `do_request_plan_run` check who
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,7 +31,7 @@ from servicehub.demands.models import Demand
 from servicehub.org.models import Organisation, Site
 from servicehub.people.models import Skill, Specialist
 from servicehub.planning.actions import PLANNABLE, do_request_plan_run
-from servicehub.planning.choices import RunState
+from servicehub.planning.choices import RunState, UnplannedReason
 from servicehub.planning.forecast import monday_of
 from servicehub.planning.models import PlanRun, Scenario
 from servicehub.planning.querysets import PLAN_READERS, PLANNERS
@@ -223,13 +225,16 @@ def scenario_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def describe(change: dict[str, Any], first: dt.date | None) -> str:
-    """A change in words."""
+def describe(change: dict[str, Any], first: dt.date | None, sites: Mapping[str, str] | None = None) -> str:
+    """A change in words, sites by their name (`sites`: code → name) and weeks by their Monday."""
+    names = sites or {}
 
     def week(n: int) -> str:
         if first is None:
             return _("week %(n)s") % {"n": n}
-        return _("the week of %(day)s") % {"day": (first + dt.timedelta(weeks=n)).strftime("%d/%m/%Y")}
+        return _("the week of %(day)s") % {
+            "day": date_format(first + dt.timedelta(weeks=n), "SHORT_DATE_FORMAT")
+        }
 
     kind = change.get("kind")
     if kind == "add_specialists":
@@ -239,7 +244,7 @@ def describe(change: dict[str, Any], first: dt.date | None) -> str:
             "from %(week)s"
         ) % {
             "count": change.get("count"),
-            "site": change.get("site"),
+            "site": names.get(change.get("site", ""), change.get("site")),
             "skills": f" ({skills})" if skills else "",
             "hours": change.get("hours"),
             "cost": change.get("cost_per_hour"),
@@ -247,7 +252,7 @@ def describe(change: dict[str, Any], first: dt.date | None) -> str:
         }
     if kind == "close_site":
         return _("Close %(site)s from %(start)s to %(end)s") % {
-            "site": change.get("site"),
+            "site": names.get(change.get("site", ""), change.get("site")),
             "start": week(int(change.get("from_week", 0))),
             "end": week(int(change.get("to_week", 0))),
         }
@@ -281,16 +286,27 @@ def scenario_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ):
         comparison = compare(base.instance, base.result, done.instance or {}, done.result or {})
     first = _first_week(base) if base is not None else None
+    site_names = dict(Site.objects.restrict(user, Action.VIEW).values_list("code", "name"))
+    reasons = dict(UnplannedReason.choices)
     return render(
         request,
         "planning/scenario_detail.html",
         {
             "scenario": scenario,
             "base": base,
-            "changes": [describe(change, first) for change in scenario.changes or []],
+            "changes": [describe(change, first, site_names) for change in scenario.changes or []],
             "runs": runs,
             "compared_run": done,
             "comparison": comparison,
+            # Reasons by their label and sites by their name, in the comparison's order.
+            "reason_rows": [
+                (reasons.get(reason, reason), delta)
+                for reason, delta in (comparison.unplanned_by_reason.items() if comparison else [])
+            ],
+            "site_rows": [
+                (site_names.get(code, code), site)
+                for code, site in (comparison.sites.items() if comparison else [])
+            ],
             "may_run": persona_in(user, *PLANNERS),
         },
     )

@@ -31,7 +31,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, once: bool, poll: float, sla_every: int, **options: Any) -> None:
         last_tick = 0.0
         while True:
-            close_old_connections()
             run = work_once()
             if run is not None:
                 self.stdout.write(
@@ -45,5 +44,7 @@ class Command(BaseCommand):
                     self.stdout.write(_("%(breaches)s new SLA breaches marked.") % {"breaches": marked})
             if once:
                 return
+            # A long-lived process: drop a connection the server closed or that outlived CONN_MAX_AGE.
+            close_old_connections()
             if run is None:
                 time.sleep(poll)
