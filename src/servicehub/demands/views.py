@@ -49,6 +49,7 @@ from servicehub.catalogue.models import Price, PriceListVersion, WorkUnit, WorkU
 from servicehub.contracts.models import Contract, PurchaseOrder, ServiceLevel
 from servicehub.core.choices import Persona
 from servicehub.core.figures import MONEY_FIELD
+from servicehub.core.forms import split_errors
 from servicehub.core.http import AuthenticatedRequest
 from servicehub.core.lists import Column, FilterChoice, ListFilter, ListSpec, choices_from_enum, render_list
 from servicehub.core.models import User
@@ -243,20 +244,6 @@ def _catalogue(user: User, contract: Contract | None, today: dt.date) -> Catalog
     return catalogue
 
 
-def _split_errors(exc: ValidationError, fields: Sequence[str]) -> tuple[dict[str, list[str]], list[str]]:
-    """The action's errors by field of the form, and those that belong to none."""
-    if not hasattr(exc, "error_dict"):
-        return {}, list(exc.messages)
-    by_field: dict[str, list[str]] = {}
-    others: list[str] = []
-    for key, texts in exc.message_dict.items():
-        if key in fields:
-            by_field[key] = texts
-        else:
-            others.extend(texts)
-    return by_field, others
-
-
 def _moved_on(exc: ValidationError) -> bool:
     """The action refused because the demand's state changed meanwhile (someone else moved it)."""
     return hasattr(exc, "error_dict") and "state" in exc.error_dict
@@ -395,7 +382,7 @@ def _demand_form_page(
             try:
                 saved = save(form, formset, "submit" in data)
             except ValidationError as exc:
-                by_field, others = _split_errors(exc, list(form.fields))
+                by_field, others = split_errors(exc, list(form.fields))
                 for name, texts in by_field.items():
                     form.add_error(name, texts)
                 lines_errors = others
@@ -792,7 +779,7 @@ def demand_transition(request: AuthenticatedRequest, pk: int, name: str) -> Http
         except ValidationError as exc:
             if _moved_on(exc):
                 return _moved_on_redirect(request, demand, exc)
-            by_field, others = _split_errors(exc, list(form.fields))
+            by_field, others = split_errors(exc, list(form.fields))
             for field_name, texts in by_field.items():
                 form.add_error(field_name, texts)
             for text in others:
@@ -848,7 +835,7 @@ def _quote_step(request: AuthenticatedRequest, demand: Demand) -> HttpResponse:
             except ValidationError as exc:
                 if _moved_on(exc):
                     return _moved_on_redirect(request, demand, exc)
-                by_field, lines_errors = _split_errors(exc, list(form.fields))
+                by_field, lines_errors = split_errors(exc, list(form.fields))
                 for name, texts in by_field.items():
                     form.add_error(name, texts)
             else:
@@ -966,7 +953,7 @@ def invoice_prepare(request: AuthenticatedRequest) -> HttpResponse:
                     form.cleaned_data["contract"], month=form.cleaned_data["month"], actor=user
                 )
             except ValidationError as exc:
-                by_field, others = _split_errors(exc, list(form.fields))
+                by_field, others = split_errors(exc, list(form.fields))
                 for name, texts in by_field.items():
                     form.add_error(name, texts)
                 for text in others:
@@ -1034,7 +1021,7 @@ def invoice_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 done = _run_invoice_step(step, invoice, form, user)
             except ValidationError as exc:
-                by_field, others = _split_errors(exc, list(form.fields))
+                by_field, others = split_errors(exc, list(form.fields))
                 for name, texts in by_field.items():
                     form.add_error(name, texts)
                 for text in others:

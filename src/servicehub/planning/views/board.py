@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from servicehub.core.choices import Persona
+from servicehub.core.forms import split_errors
 from servicehub.core.http import AuthenticatedRequest, provider_staff_required
 from servicehub.core.lists import Column, ListSpec, build_list_page, render_list, wants_partial
 from servicehub.core.models import User
@@ -85,22 +86,8 @@ def _ensure_planner(user: User) -> None:
         )
 
 
-def _split_errors(exc: ValidationError, fields: Sequence[str]) -> tuple[dict[str, list[str]], list[str]]:
-    """The action's errors by field of the form, and those that belong to none."""
-    if not hasattr(exc, "error_dict"):
-        return {}, list(exc.messages)
-    by_field: dict[str, list[str]] = {}
-    others: list[str] = []
-    for key, texts in exc.message_dict.items():
-        if key in fields:
-            by_field[key] = texts
-        else:
-            others.extend(texts)
-    return by_field, others
-
-
 def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    by_field, others = _split_errors(exc, list(form.fields))
+    by_field, others = split_errors(exc, list(form.fields))
     for name, texts in by_field.items():
         form.add_error(name, texts)
     for text in others:
