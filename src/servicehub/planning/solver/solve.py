@@ -1,7 +1,8 @@
 """`solve` and `greedy`: the public entry points.
 
 Small instances (up to `MIP_COLUMNS` hour columns, e.g. the OR-Library GAPs) are one MIP (bound:
-HiGHS's dual bound). Larger ones:
+HiGHS's dual bound); in assignment form (every item whole in a one-week window, as the GAPs) shift
+and swap moves (`local.py`) then polish its incumbent in the time kept for the result. Larger ones:
 
 1. bound and guidance: the LP relaxation on blocks of weeks (`relax.py`; weekly when it is small
    enough, coarser blocks otherwise, still a proven bound). Its capacity prices and y_i steer a
@@ -28,6 +29,7 @@ from .greedy import construct, density_order, greedy_plan, unplanned_reasons
 from .guided import construct_priced, priced_order, ruin_recreate
 from .instance import FloatArray, Problem, load, validate
 from .lagrange import lagrangian_bound
+from .local import assignment_form, shift_swap
 from .model import Model
 from .plan import Plan, Work, result_document
 from .relax import Relaxation, block_relaxation
@@ -167,6 +169,7 @@ def solve(
         model = Model(problem, every, problem.cap)
         # Keep a little time to write the result; the MIP starts from the greedy plan.
         left = deadline - time.monotonic() - 0.05 * time_limit
+        local = assignment_form(problem)
         outcome = model.solve(integer=True, time_limit=left, threads=threads, seed=seed, start=plan)
         bound = outcome.bound
         if outcome.work is not None and (outcome.objective or 0.0) > plan.objective + 1e-9:
@@ -174,6 +177,10 @@ def solve(
             _apply(candidate, outcome.work)
             if candidate.objective > plan.objective:
                 plan = candidate
+        proved = bound is not None and bound - plan.objective <= max(1e-6, 1e-9 * abs(bound))
+        if local and not proved:
+            # in most of the time kept for writing the result: the MIP keeps all of its time
+            plan = shift_swap(plan, deadline=deadline - 0.02 * time_limit, seed=seed)
         if bound is None or not math.isfinite(bound):
             bound = trivial_bound(problem)
         return _finish(doc, plan, bound=bound, started=started, progress=progress)
