@@ -50,7 +50,7 @@ WEEKS = 8
 
 SCHEMA_DIRS = [
     Path(__file__).resolve().parents[2] / "src/servicehub/planning/solver/schemas",
-    Path("/work/shared/schemas"),
+    Path(__file__).resolve().parents[1] / "data/staffing",
 ]
 
 MakeDemand = Callable[..., Demand]

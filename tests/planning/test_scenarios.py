@@ -51,7 +51,7 @@ BASE: dict[str, Any] = {
 def _schema() -> dict[str, Any] | None:
     for folder in (
         Path(__file__).resolve().parents[2] / "src/servicehub/planning/solver/schemas",
-        Path("/work/shared/schemas"),
+        Path(__file__).resolve().parents[1] / "data/staffing",
     ):
         path = folder / "staffing-instance.schema.json"
         if path.exists():

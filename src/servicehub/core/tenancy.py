@@ -72,6 +72,18 @@ def client_organisation_ids(user: User) -> list[int]:
     return ids
 
 
+def visible_or_refused(user: User, queryset: models.QuerySet[Any], pk: int, field: str) -> Any:
+    """A row a request body names by id: missing and forbidden are one ValidationError on `field`, as
+    one 404 is for a row named in the URL."""
+    from django.core.exceptions import ValidationError
+
+    manager: Any = queryset
+    row = manager.restrict(user, Action.VIEW).filter(pk=pk).first()
+    if row is None:
+        raise ValidationError({field: _("No such object, or you may not see it.")})
+    return row
+
+
 def get_visible_or_404(
     user: User | AnonymousUser, queryset: models.QuerySet[M], action: str = Action.VIEW, **lookup: Any
 ) -> M:

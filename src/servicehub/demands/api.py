@@ -49,7 +49,7 @@ from servicehub.catalogue.models import WorkUnit
 from servicehub.contracts.models import Contract, PurchaseOrder
 from servicehub.core.choices import Currency, Persona
 from servicehub.core.models import User
-from servicehub.core.tenancy import Action, get_visible_or_404
+from servicehub.core.tenancy import Action, get_visible_or_404, visible_or_refused
 from servicehub.demands import actions
 from servicehub.demands.actions import CENT, TRANSITIONS, LineInput, OrderResult, allowed_transitions
 from servicehub.demands.choices import Decision, DemandState
@@ -423,15 +423,6 @@ class ReasonIn(Schema):
     reason: LongText = Field(description="Required: the client and the timeline keep it.")
 
 
-def _visible_or_refused(user: User, queryset: models.QuerySet[Any], pk: int, field: str) -> Any:
-    """A row the body names by id: missing and forbidden are one 422 naming the field, as a 404 would be."""
-    manager: Any = queryset
-    row = manager.restrict(user, Action.VIEW).filter(pk=pk).first()
-    if row is None:
-        raise ValidationError({field: _("No such object, or you may not see it.")})
-    return row
-
-
 def _line_inputs(user: User, lines: Sequence[LineIn], field: str) -> list[LineInput]:
     units = {
         unit.pk: unit
@@ -483,7 +474,7 @@ def create_demand(
     user = auth_user(request)
 
     def write() -> Answer:
-        contract = _visible_or_refused(user, Contract.objects.all(), payload.contract, "contract")
+        contract = visible_or_refused(user, Contract.objects.all(), payload.contract, "contract")
         demand = actions.do_create_demand(
             contract,
             title=payload.title,
@@ -598,12 +589,12 @@ def _quote(demand: Demand, actor: User, body: QuoteIn) -> Quote:
 def _order(demand: Demand, actor: User, body: OrderIn) -> OrderResult:
     order = None
     if body.purchase_order is not None:
-        order = _visible_or_refused(actor, PurchaseOrder.objects.all(), body.purchase_order, "purchase_order")
+        order = visible_or_refused(actor, PurchaseOrder.objects.all(), body.purchase_order, "purchase_order")
     return actions.do_order_demand(demand, actor=actor, purchase_order=order, override=body.override)
 
 
 def _plan(demand: Demand, actor: User, body: PlanIn) -> Demand:
-    site = _visible_or_refused(actor, Site.objects.all(), body.site, "site")
+    site = visible_or_refused(actor, Site.objects.all(), body.site, "site")
     return actions.do_plan_demand(demand, site=site, committed_on=body.committed_on, actor=actor)
 
 

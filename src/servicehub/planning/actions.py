@@ -24,7 +24,7 @@ from servicehub.demands.choices import DemandState
 from servicehub.demands.models import Demand
 from servicehub.org.models import Organisation, Site
 from servicehub.people.models import Specialist
-from servicehub.planning.adapter import PlanningInput, build_instance
+from servicehub.planning.adapter import PlanningInput, build_instance, monday_of
 from servicehub.planning.choices import FINISHED, RunState
 from servicehub.planning.models import Assignment, PlanRun, Scenario
 from servicehub.planning.querysets import PLANNERS
@@ -39,10 +39,6 @@ def _ensure_planner(actor: User | None) -> None:
         raise PermissionDenied(
             _("As %(persona)s you may not plan work.") % {"persona": Persona(actor.persona).label}
         )
-
-
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def exchange_rates() -> dict[str, Decimal]:

@@ -149,7 +149,7 @@ def build_instance(
     """The staffing instance of `sites` (all by default) for `weeks` weeks from the ISO week of `start`."""
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
-    monday = start - dt.timedelta(days=start.weekday())
+    monday = monday_of(start)
     planning = PlanningInput(doc={}, week_starts=[monday + dt.timedelta(weeks=w) for w in range(weeks)])
     last_day = monday + dt.timedelta(weeks=weeks, days=-1)
 
@@ -170,8 +170,8 @@ def build_instance(
         "name": f"{codes}-{monday:%G-W%V}-{weeks}w",
         "weeks": weeks,
         "weights": {
-            "pair_charge": _number(PAIR_CHARGE),
-            "site_bonus_per_hour": _number(SITE_BONUS_PER_HOUR),
+            "pair_charge": json_number(PAIR_CHARGE),
+            "site_bonus_per_hour": json_number(SITE_BONUS_PER_HOUR),
         },
         "specialists": specialists,
         "items": items,
@@ -286,7 +286,7 @@ def _items(
                 {
                     "id": item_id,
                     "hours": hours,
-                    "value": _number(value.quantize(CENT, ROUND_HALF_UP)),
+                    "value": json_number(value.quantize(CENT, ROUND_HALF_UP)),
                     "skills": package.skills,
                     "release": release,
                     "due": min(max(due, release + shortest - 1), weeks - 1),
@@ -406,14 +406,14 @@ def _specialists(
             lost = specialist.weekly_hours * max(Decimal(0), usual - hours) / usual if usual else Decimal(0)
             lost = min(lost, specialist.weekly_hours).quantize(TENTH, ROUND_HALF_UP)
             if lost > 0:
-                unavailable[str(week)] = _number(lost)
+                unavailable[str(week)] = json_number(lost)
         row: dict[str, Any] = {
             "id": specialist.employee_number,
             "site": specialist.site.code,
-            "cost_per_hour": _number(
+            "cost_per_hour": json_number(
                 (specialist.hourly_cost * rate(specialist.cost_currency)).quantize(CENT, ROUND_HALF_UP)
             ),
-            "hours": _number(specialist.weekly_hours),
+            "hours": json_number(specialist.weekly_hours),
             "skills": skills[specialist.pk],
         }
         if unavailable:
@@ -441,6 +441,11 @@ def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
 
-def _number(value: Decimal) -> int | float:
+def monday_of(day: dt.date) -> dt.date:
+    """The Monday of `day`'s week: plans and forecasts count in weeks that start on Monday."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def json_number(value: Decimal) -> int | float:
     """A JSON number: an int when whole (most are), else the nearest float."""
     return int(value) if value == value.to_integral_value() else float(value)

@@ -41,7 +41,7 @@ from servicehub.api.schemas import (
 )
 from servicehub.core.choices import Persona
 from servicehub.core.models import User
-from servicehub.core.tenancy import Action, get_visible_or_404, persona_in
+from servicehub.core.tenancy import Action, get_visible_or_404, persona_in, visible_or_refused
 from servicehub.demands.models import Demand
 from servicehub.org.models import Site
 from servicehub.people.models import Specialist
@@ -60,15 +60,6 @@ IdempotencyKey = Annotated[
 ]
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=1000, description=IF_MATCH_DESCRIPTION)]
 PLANNERS_TEXT = "\n\nPersonas allowed: " + ", ".join(f"`{p.value}`" for p in Persona if p in PLANNERS) + "."
-
-
-def _visible_or_refused(user: User, queryset: models.QuerySet[Any], pk: int, field: str) -> Any:
-    """A row the body names by id: missing and forbidden are one 422 naming the field."""
-    manager: Any = queryset
-    row = manager.restrict(user, Action.VIEW).filter(pk=pk).first()
-    if row is None:
-        raise ValidationError({field: _("No such object, or you may not see it.")})
-    return row
 
 
 def _encode(schema: type[Schema], obj: Any) -> dict[str, Any]:
@@ -210,12 +201,12 @@ def create_plan_run(
         site = (
             None
             if payload.site is None
-            else _visible_or_refused(user, Site.objects.all(), payload.site, "site")
+            else visible_or_refused(user, Site.objects.all(), payload.site, "site")
         )
         scenario = (
             None
             if payload.scenario is None
-            else _visible_or_refused(user, Scenario.objects.all(), payload.scenario, "scenario")
+            else visible_or_refused(user, Scenario.objects.all(), payload.scenario, "scenario")
         )
         run = actions.do_request_plan_run(
             provider=user.organisation,
@@ -400,8 +391,8 @@ def pin_assignment(
     user = auth_user(request)
 
     def write() -> Answer:
-        demand = _visible_or_refused(user, Demand.objects.all(), payload.demand, "demand")
-        specialist = _visible_or_refused(user, Specialist.objects.all(), payload.specialist, "specialist")
+        demand = visible_or_refused(user, Demand.objects.all(), payload.demand, "demand")
+        specialist = visible_or_refused(user, Specialist.objects.all(), payload.specialist, "specialist")
         assignment = actions.do_pin_assignment(
             demand, specialist, week_start=payload.week_start, hours=payload.hours, actor=user
         )
@@ -533,7 +524,7 @@ def create_scenario(
         base_run = (
             None
             if payload.base_run is None
-            else _visible_or_refused(user, PlanRun.objects.all(), payload.base_run, "base_run")
+            else visible_or_refused(user, PlanRun.objects.all(), payload.base_run, "base_run")
         )
         scenario = do_create_scenario(
             provider=user.organisation,
@@ -628,11 +619,11 @@ def get_forecast(request: HttpRequest, params: Query[ForecastQuery]) -> dict[str
     """Demand against capacity by site × role × week and by site × skill × least level × week, and the
     hiring need (see the forecast page for the method). Planning staff only: anyone else gets no rows."""
     user = auth_user(request)
-    site = None if params.site is None else _visible_or_refused(user, Site.objects.all(), params.site, "site")
+    site = None if params.site is None else visible_or_refused(user, Site.objects.all(), params.site, "site")
     scenario = (
         None
         if params.scenario is None
-        else _visible_or_refused(user, Scenario.objects.all(), params.scenario, "scenario")
+        else visible_or_refused(user, Scenario.objects.all(), params.scenario, "scenario")
     )
     if persona_in(user, Persona.SITE_MANAGER):
         site = user.site

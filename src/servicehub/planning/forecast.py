@@ -68,6 +68,7 @@ from servicehub.planning.adapter import (
     MAX_PEOPLE,
     REWORK_EFFORT_SHARE,
     build_instance,
+    monday_of,
     work_packages,
 )
 from servicehub.planning.scenarios import apply_changes
@@ -93,10 +94,6 @@ MAX_WEEKS = 52
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
-
-
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def tenth(value: Decimal) -> Decimal:

@@ -39,7 +39,8 @@ from servicehub.demands.models import Demand
 from servicehub.org.models import Site
 from servicehub.people.models import Specialist
 from servicehub.planning import actions
-from servicehub.planning.actions import PLANNABLE, monday_of
+from servicehub.planning.actions import PLANNABLE
+from servicehub.planning.adapter import monday_of
 from servicehub.planning.choices import FINISHED, RunState, UnplannedReason
 from servicehub.planning.explain import Explanation, Utilisation, explain
 from servicehub.planning.models import Assignment, PlanRun

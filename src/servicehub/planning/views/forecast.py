@@ -27,7 +27,8 @@ from servicehub.core.http import AuthenticatedRequest
 from servicehub.core.tenancy import Action, persona_in
 from servicehub.org.models import Site
 from servicehub.planning import forecast as method
-from servicehub.planning.forecast import Cell, Forecast, Row, SkillRow, monday_of, tenth
+from servicehub.planning.adapter import monday_of
+from servicehub.planning.forecast import Cell, Forecast, Row, SkillRow, tenth
 from servicehub.planning.models import Scenario
 from servicehub.planning.querysets import PLAN_READERS
 from servicehub.planning.scenarios import ScenarioError

@@ -31,8 +31,8 @@ from servicehub.demands.models import Demand
 from servicehub.org.models import Organisation, Site
 from servicehub.people.models import Skill, Specialist
 from servicehub.planning.actions import PLANNABLE, do_request_plan_run
+from servicehub.planning.adapter import json_number, monday_of
 from servicehub.planning.choices import RunState, UnplannedReason
-from servicehub.planning.forecast import monday_of
 from servicehub.planning.models import PlanRun, Scenario
 from servicehub.planning.querysets import PLAN_READERS, PLANNERS
 from servicehub.planning.scenario_actions import do_create_scenario
@@ -148,8 +148,8 @@ class ScenarioForm(forms.Form):
                 "count": data["add_count"],
                 "site": data["add_site"].code,
                 "skills": {data["add_skill"].code: data["add_level"] or 3} if data.get("add_skill") else {},
-                "hours": _number(data["add_hours"]),
-                "cost_per_hour": _number(data["add_cost"]),
+                "hours": json_number(data["add_hours"]),
+                "cost_per_hour": json_number(data["add_cost"]),
             }
             if data.get("add_from"):
                 change["from_week"] = _week(data["add_from"], first)
@@ -176,15 +176,13 @@ class ScenarioForm(forms.Form):
             items = sorted(demands.values_list("reference", flat=True))
             if not items:
                 self.add_error("scale_client", _("This client has no demand to plan."))
-            changes.append({"kind": "scale_demand", "items": items, "factor": _number(data["scale_factor"])})
+            changes.append(
+                {"kind": "scale_demand", "items": items, "factor": json_number(data["scale_factor"])}
+            )
         if data.get("remove"):
             people = sorted(s.employee_number for s in data["remove_people"])
             changes.append({"kind": "remove_specialists", "specialists": people})
         return changes
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _ensure_reader(user: User) -> None:
