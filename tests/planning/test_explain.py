@@ -237,7 +237,7 @@ def test_unplanned_sentences() -> None:
         "S1 and S3 could do it but have only 20 h free between them in week 2; it needs 50 h."
     )
 
-    assert by_item["DEM-9"].sentence == "The solver ran out of time before placing it."
+    assert by_item["DEM-9"].sentence.startswith("The bound's relaxation would plan it, but time ran out")
 
 
 def _two_people_doc(**item: Any) -> dict[str, Any]:

@@ -4,6 +4,8 @@ worker, accept (assignments written, pinned work kept), cancel, and a worker tha
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from io import StringIO
@@ -13,6 +15,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
 from conftest import EFFORTS, World
@@ -30,6 +33,7 @@ from servicehub.people.models import Skill, Specialist
 from servicehub.planning import actions, jobs
 from servicehub.planning.choices import RunState
 from servicehub.planning.models import Assignment, PlanRun
+from servicehub.planning.solver.generator import generate
 
 CASA = ZoneInfo("Africa/Casablanca")
 TODAY = dt.datetime(2026, 4, 20, 10, 0, tzinfo=CASA)
@@ -162,6 +166,39 @@ def test_a_cancel_asked_while_running_stops_the_solve(
     ended = jobs.execute(claimed)
     assert ended.state == RunState.CANCELLED
     assert ended.result is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cancel_clicked_during_a_long_solve_ends_it_and_the_heartbeat_ran_meanwhile(
+    world: World, personas: dict[str, User], ordered: MakeDemand
+) -> None:
+    ordered()
+    lead = personas["delivery_lead"]
+    plan_run = _request(lead, world, time_limit=3600)
+    # A generated instance whose MIP takes far longer than this test: only the cancel can end it.
+    PlanRun.objects.filter(pk=plan_run.pk).update(instance=generate(30, 100, 26, seed=1))
+    claimed = jobs.claim_next()
+    assert claimed is not None
+    seen: dict[str, object] = {}
+
+    def click_cancel() -> None:
+        try:
+            running = PlanRun.objects.get(pk=claimed.pk)
+            seen["progress"], seen["heartbeat"] = running.progress, running.updated_at
+            actions.do_cancel_plan_run(running, actor=lead)
+        finally:
+            connection.close()
+
+    timer = threading.Timer(2.5, click_cancel)
+    started = time.monotonic()
+    timer.start()
+    ended = jobs.execute(claimed)
+    timer.join()
+    assert ended.state == RunState.CANCELLED and ended.result is None
+    # Not a speed target: the cancel, not the hour-long limit, ended the solve.
+    assert time.monotonic() - started < 600
+    assert isinstance(seen["progress"], float) and 0.0 < seen["progress"] < 1.0
+    assert claimed.started_at is not None and seen["heartbeat"] > claimed.started_at
 
 
 def test_a_run_whose_worker_died_is_marked_failed(

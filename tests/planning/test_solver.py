@@ -5,13 +5,24 @@ from __future__ import annotations
 import copy
 import json
 import random
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from servicehub.planning.solver import InstanceError, exact_objective, greedy, solve, validate, violations
+from servicehub.planning.solver import (
+    Cancelled,
+    InstanceError,
+    exact_objective,
+    greedy,
+    solve,
+    validate,
+    violations,
+)
+from servicehub.planning.solver.generator import generate
 
 
 def tiny() -> dict[str, Any]:
@@ -240,6 +251,43 @@ def test_progress_is_reported_between_0_and_1() -> None:
     seen: list[float] = []
     solve(random_instance(9), time_limit=3, progress=seen.append)
     assert seen and all(0.0 <= f <= 1.0 for f in seen) and seen[-1] == 1.0
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        pytest.param((30, 100), id="one-MIP"),  # its MIP does not prove within minutes
+        pytest.param((100, 300), id="LP-and-search"),
+    ],
+)
+def test_a_stop_set_while_solving_cancels_well_before_the_time_limit(size: tuple[int, int]) -> None:
+    doc = generate(*size, 26, seed=1)
+    stop = threading.Event()
+    seen: list[float] = []
+    timer = threading.Timer(1.0, stop.set)
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(Cancelled):
+        solve(doc, time_limit=1800, stop=stop, progress=seen.append)
+    # Not a speed target: the point is that the stop ends the solve, not the 30-minute limit.
+    assert time.monotonic() - started < 600
+    assert seen and seen[-1] < 1.0
+
+
+def test_items_the_relaxation_plans_but_the_search_did_not_place_wait_on_the_time_limit() -> None:
+    doc = generate(100, 300, 26, seed=1)
+    result = solve(doc, time_limit=4)
+    assert result["status"] == "feasible"
+    waiting = [u["item"] for u in result["unplanned"] if u["reason"] == "time_limit"]
+    assert waiting
+    # Each of them has people with the skills (else the reason would be no_eligible_specialist).
+    items = {i["id"]: i for i in doc["items"]}
+    for item_id in waiting:
+        needs = items[item_id]["skills"]
+        assert any(
+            all(person["skills"].get(skill, 0) >= level for skill, level in needs.items())
+            for person in doc["specialists"]
+        ), item_id
 
 
 def test_solve_does_not_modify_the_document() -> None:

@@ -100,6 +100,8 @@ def test_solver_and_greedy_plans_pass_the_checker(doc: dict[str, Any]) -> None:
         assert exact(quick["objective"]) <= exact(planned["bound"]) + exact(tolerance)
     if planned["status"] == "optimal":
         assert planned["objective"] >= quick["objective"] - tolerance
+        # A proof leaves nothing to more time: no item waits on the time limit.
+        assert all(u["reason"] != "time_limit" for u in planned["unplanned"])
 
 
 def reference_optima() -> list[tuple[str, int]]:

@@ -481,7 +481,10 @@ def _unplanned_sentence(u: UnplannedExplanation, plan: Plan, item: Mapping[str, 
     window = _in_window(u.window)
     people = [e.specialist for e in u.eligible]
     if u.reason == "time_limit":
-        return _("The solver ran out of time before placing it.")
+        return _(
+            "The bound's relaxation would plan it, but time ran out before the search found it a "
+            "place: run the plan again with more time."
+        )
 
     if u.reason == "no_eligible_specialist" or (u.reason in REASONS and not people):
         if u.missing_skills:

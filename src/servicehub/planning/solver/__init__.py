@@ -6,11 +6,12 @@ notebook alike. The format is specified in the project's shared spec (see schema
 
 from .instance import INSTANCE_FORMAT, RESULT_FORMAT, InstanceError, validate
 from .plan import exact_objective, violations
-from .solve import greedy, solve
+from .solve import Cancelled, greedy, solve
 
 __all__ = [
     "INSTANCE_FORMAT",
     "RESULT_FORMAT",
+    "Cancelled",
     "InstanceError",
     "exact_objective",
     "greedy",

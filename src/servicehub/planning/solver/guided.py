@@ -9,6 +9,7 @@ objective is always the real one: prices only steer the choices.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 
@@ -129,6 +130,7 @@ def ruin_recreate(
     items_of: list[IntArray],
     deadline: float,
     rng: np.random.Generator,
+    stop: threading.Event | None = None,
 ) -> Plan:
     """Fast local search: unplan every item of a few specialists who share a pivot's skills, then
     re-staff those items and the unplanned ones those specialists could take, in priced order with
@@ -156,7 +158,7 @@ def ruin_recreate(
         for s, _w, _h in work:
             by_spec.setdefault(s, set()).add(i)
     size = 6
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
         pool = wanted if len(wanted) and rng.random() < 0.5 else staffed
         pivot = int(pool[rng.integers(len(pool))])
         spec = problem.cands[pivot].spec

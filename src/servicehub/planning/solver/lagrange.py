@@ -10,6 +10,7 @@ steps then lower the bound; the best value seen is kept.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -90,11 +91,16 @@ def _groups(problem: Problem) -> tuple[list[_Whole], list[_Split]]:
 
 
 def lagrangian_bound(
-    problem: Problem, *, lower: float, seconds: float, iterations: int = 400
+    problem: Problem,
+    *,
+    lower: float,
+    seconds: float,
+    iterations: int = 400,
+    stop: threading.Event | None = None,
 ) -> tuple[float, FloatArray]:
     """The lowest L(lambda) found within `seconds` (never below the true optimum), and its lambda
     (S x W capacity prices, to guide a construction)."""
-    stop = time.monotonic() + seconds
+    stop_at = time.monotonic() + seconds
     weeks = problem.weeks
     cap = problem.cap.astype(np.float64)
     flat_cap = cap.reshape(-1)
@@ -153,7 +159,7 @@ def lagrangian_bound(
             if since >= 8:
                 theta /= 2.0
                 since = 0
-        if time.monotonic() > stop or theta < 1e-4:
+        if time.monotonic() > stop_at or theta < 1e-4 or (stop is not None and stop.is_set()):
             break
         gradient = flat_cap - usage
         # Only directions that can lower L: a zero price with spare capacity stays at zero.

@@ -10,6 +10,7 @@ descents recover much of that in a second or two.
 from __future__ import annotations
 
 import random
+import threading
 import time
 
 from .instance import Problem
@@ -26,7 +27,7 @@ def assignment_form(problem: Problem) -> bool:
     return True
 
 
-def shift_swap(plan: Plan, *, deadline: float, seed: int = 0) -> Plan:
+def shift_swap(plan: Plan, *, deadline: float, seed: int = 0, stop: threading.Event | None = None) -> Plan:
     """The best plan found by descents over shift and swap moves, with random kicks between them."""
     problem = plan.problem
     rng = random.Random(seed)
@@ -137,7 +138,7 @@ def shift_swap(plan: Plan, *, deadline: float, seed: int = 0) -> Plan:
 
     descend()
     best_at, best_value = list(at), total()
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
         # kick the best plan: force a few items onto other specialists
         at[:] = best_at
         free[:] = problem.cap

@@ -31,9 +31,13 @@ _banner_lock = threading.Lock()
 _banner_done = False
 
 
-def new_highs(*, time_limit: float, threads: int, seed: int) -> highspy.Highs:
-    """A silent HiGHS. Its first construction in a process prints a banner on stdout, which would
-    corrupt a command's output, so that one construction runs with file descriptor 1 muted."""
+def new_highs(
+    *, time_limit: float, threads: int, seed: int, stop: threading.Event | None = None
+) -> highspy.Highs:
+    """A silent HiGHS that gives up soon after `stop` is set (its interrupt callbacks read it).
+
+    Its first construction in a process prints a banner on stdout, which would corrupt a command's
+    output, so that one construction runs with file descriptor 1 muted."""
     global _banner_done
     with _banner_lock:
         if _banner_done:
@@ -57,6 +61,15 @@ def new_highs(*, time_limit: float, threads: int, seed: int) -> highspy.Highs:
     highs.setOptionValue("time_limit", max(0.05, float(time_limit)))
     highs.setOptionValue("threads", int(threads))
     highs.setOptionValue("random_seed", int(seed))
+    if stop is not None:
+
+        def interrupt(event: highspy.highs.HighsCallbackEvent) -> None:
+            if stop.is_set():
+                event.interrupt()
+
+        highs.cbSimplexInterrupt.subscribe(interrupt)
+        highs.cbIpmInterrupt.subscribe(interrupt)
+        highs.cbMipInterrupt.subscribe(interrupt)
     return highs
 
 
@@ -282,10 +295,11 @@ class Model:
         seed: int,
         start: Plan | None = None,
         gap: float = 1e-9,
+        stop: threading.Event | None = None,
     ) -> Outcome:
         if self.n_col == 0:
             return Outcome({}, 0.0, 0.0, True)
-        highs = new_highs(time_limit=time_limit, threads=threads, seed=seed)
+        highs = new_highs(time_limit=time_limit, threads=threads, seed=seed, stop=stop)
         highs.passModel(self.lp(integer=integer))
         if integer:
             highs.setOptionValue("mip_rel_gap", gap)

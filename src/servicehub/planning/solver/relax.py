@@ -24,6 +24,7 @@ So max(block LP) ≥ max(weekly LP) ≥ the best integer plan; one block per wee
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import highspy
@@ -42,7 +43,13 @@ class Relaxation:
 
 
 def block_relaxation(
-    problem: Problem, *, block: int, time_limit: float, threads: int, seed: int
+    problem: Problem,
+    *,
+    block: int,
+    time_limit: float,
+    threads: int,
+    seed: int,
+    stop: threading.Event | None = None,
 ) -> Relaxation | None:
     """Solve the block LP; None when it does not finish within `time_limit`."""
     weeks = problem.weeks
@@ -171,7 +178,7 @@ def block_relaxation(
     lp.a_matrix_.num_col_ = n_col
     lp.a_matrix_.num_row_ = n_row
     del c_all, order, rows, cols, vals
-    highs = new_highs(time_limit=time_limit, threads=threads, seed=seed)
+    highs = new_highs(time_limit=time_limit, threads=threads, seed=seed, stop=stop)
     highs.setOptionValue("presolve", "off")  # measured: presolve finds little here and costs 20-40 %
     highs.passModel(lp)
     del lp

@@ -51,9 +51,17 @@ RUIN_SHARE = 0.7
 LP_COLUMNS_PER_SECOND = 50_000
 
 Progress = Callable[[float], None] | None
+Stop = threading.Event | None
 
 
-def _report(progress: Progress, fraction: float) -> None:
+class Cancelled(Exception):
+    """The caller set the stop event: the solve gave up, with no result."""
+
+
+def _report(progress: Progress, fraction: float, stop: Stop = None) -> None:
+    """Pass the fraction done to the caller; give up here if the caller asked to stop."""
+    if stop is not None and stop.is_set():
+        raise Cancelled
     if progress is not None:
         progress(min(1.0, max(0.0, fraction)))
 
@@ -118,8 +126,16 @@ def _fill_up(plan: Plan) -> None:
 
 
 def _finish(
-    doc: Mapping[str, Any], plan: Plan, *, bound: float | None, started: float, progress: Progress
+    doc: Mapping[str, Any],
+    plan: Plan,
+    *,
+    bound: float | None,
+    started: float,
+    progress: Progress,
+    wanted: FloatArray | None = None,
 ) -> dict[str, Any]:
+    """The result document; `wanted` (the relaxation's y_i) marks `time_limit` the items it plans
+    that the plan leaves out, unless the plan is proved optimal."""
     _fill_up(plan)
     reasons = unplanned_reasons(plan)
     result = result_document(doc, plan, status="feasible", bound=bound, seconds=0.0, reasons=reasons)
@@ -131,6 +147,11 @@ def _finish(
         and result["bound"] - result["objective"] <= 1e-9 * max(1.0, abs(result["objective"])) + 1e-6
     ):
         result["status"] = "optimal"
+    elif wanted is not None:
+        ids = {str(item_id): i for i, item_id in enumerate(plan.problem.item_ids)}
+        for entry in result["unplanned"]:
+            if entry["reason"] != "no_eligible_specialist" and wanted[ids[entry["item"]]] >= 0.5:
+                entry["reason"] = "time_limit"
     result["seconds"] = round(time.monotonic() - started, 3)
     _report(progress, 1.0)
     return result
@@ -152,17 +173,21 @@ def solve(
     threads: int = 1,
     seed: int = 0,
     progress: Callable[[float], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[str, Any]:
-    """The best plan found within `time_limit` seconds, with a proven upper bound."""
+    """The best plan found within `time_limit` seconds, with a proven upper bound.
+
+    `progress` receives the fraction done now and then; once `stop` is set the solve raises
+    `Cancelled` within about a second (HiGHS reads it in its interrupt callbacks)."""
     started = time.monotonic()
     deadline = started + max(0.1, float(time_limit))
     validate(doc)
-    _report(progress, 0.0)
+    _report(progress, 0.0, stop)
     problem = load(doc)
     plan = greedy_plan(problem)
     # The same plan `greedy` returns, so that solve never ends below the greedy baseline.
     _fill_up(plan)
-    _report(progress, 0.05)
+    _report(progress, 0.05, stop)
     columns = _hour_columns(problem)
     every = list(range(problem.n_items))
     if columns <= MIP_COLUMNS:
@@ -170,7 +195,10 @@ def solve(
         # Keep a little time to write the result; the MIP starts from the greedy plan.
         left = deadline - time.monotonic() - 0.05 * time_limit
         local = assignment_form(problem)
-        outcome = model.solve(integer=True, time_limit=left, threads=threads, seed=seed, start=plan)
+        outcome = model.solve(
+            integer=True, time_limit=left, threads=threads, seed=seed, start=plan, stop=stop
+        )
+        _report(progress, 0.95, stop)
         bound = outcome.bound
         if outcome.work is not None and (outcome.objective or 0.0) > plan.objective + 1e-9:
             candidate = Plan(problem)
@@ -180,13 +208,15 @@ def solve(
         proved = bound is not None and bound - plan.objective <= max(1e-6, 1e-9 * abs(bound))
         if local and not proved:
             # in most of the time kept for writing the result: the MIP keeps all of its time
-            plan = shift_swap(plan, deadline=deadline - 0.02 * time_limit, seed=seed)
+            plan = shift_swap(plan, deadline=deadline - 0.02 * time_limit, seed=seed, stop=stop)
+            _report(progress, 0.98, stop)
         if bound is None or not math.isfinite(bound):
             bound = trivial_bound(problem)
         return _finish(doc, plan, bound=bound, started=started, progress=progress)
 
     bound = trivial_bound(problem)
-    relaxed = _relax(problem, columns, deadline=deadline, time_limit=time_limit, seed=seed)
+    relaxed = _relax(problem, columns, deadline=deadline, time_limit=time_limit, seed=seed, stop=stop)
+    _report(progress, 0.25, stop)
     guide = relaxed
     if relaxed is not None:
         bound = min(bound, relaxed.bound + 1e-6 * max(1.0, abs(relaxed.bound)))
@@ -195,16 +225,17 @@ def solve(
         # at lambda = 0 (per-item relaxations, a few % under `trivial_bound`); the rest of the
         # time pays more in the search.
         budget = min(0.1 * time_limit, 25.0, 0.5 * (deadline - time.monotonic()))
-        lagrange, prices = lagrangian_bound(problem, lower=plan.objective, seconds=budget)
+        lagrange, prices = lagrangian_bound(problem, lower=plan.objective, seconds=budget, stop=stop)
+        _report(progress, 0.25, stop)
         bound = min(bound, lagrange + 1e-6 * max(1.0, abs(lagrange)))
         if bool((prices > 0).any()):
             # Its prices steer a construction too (kept if it beats the greedy); no y_i to lead.
             guide = Relaxation(lagrange, prices, np.zeros(problem.n_items), problem.weeks)
-    _report(progress, 0.3)
     if guide is not None:
         plan = _guided(
             problem, plan, guide, deadline=deadline, scales=(GUIDE_SCALE,) if relaxed is None else None
         )
+    _report(progress, 0.3, stop)
     finer: list[float] = []
     helper: threading.Thread | None = None
     if threads >= 2 and relaxed is not None and (relaxed.block > 1 or columns <= MIP_BOUND_COLUMNS):
@@ -218,12 +249,14 @@ def solve(
                 return
             if relaxed.block == 1:
                 outcome = Model(problem, every, problem.cap).solve(
-                    integer=True, time_limit=left, threads=1, seed=seed
+                    integer=True, time_limit=left, threads=1, seed=seed, stop=stop
                 )
                 if outcome.bound is not None and math.isfinite(outcome.bound):
                     finer.append(outcome.bound)
                 return
-            finer_lp = block_relaxation(problem, block=block, time_limit=left, threads=1, seed=seed)
+            finer_lp = block_relaxation(
+                problem, block=block, time_limit=left, threads=1, seed=seed, stop=stop
+            )
             if finer_lp is not None:
                 finer.append(finer_lp.bound)
 
@@ -239,16 +272,25 @@ def solve(
         started=started,
         wanted=None if relaxed is None else relaxed.planned,
         prices=None if relaxed is None else GUIDE_SCALE * relaxed.prices,
+        stop=stop,
     )
     if helper is not None:
         helper.join(max(0.0, deadline - time.monotonic()))
         if finer:
             bound = min(bound, finer[0] + 1e-6 * max(1.0, abs(finer[0])))
-    return _finish(doc, plan, bound=bound, started=started, progress=progress)
+    _report(progress, 0.99, stop)
+    return _finish(
+        doc,
+        plan,
+        bound=bound,
+        started=started,
+        progress=progress,
+        wanted=None if relaxed is None else relaxed.planned,
+    )
 
 
 def _relax(
-    problem: Problem, columns: int, *, deadline: float, time_limit: float, seed: int
+    problem: Problem, columns: int, *, deadline: float, time_limit: float, seed: int, stop: Stop
 ) -> Relaxation | None:
     """The finest block LP that should fit in about a third of the time (None: none did)."""
     pairs = sum(len(c.spec) for c in problem.cands)
@@ -260,7 +302,9 @@ def _relax(
         if estimate <= LP_COLUMNS_PER_SECOND * 0.3 * time_limit or block == 26:
             left = deadline - time.monotonic()
             # One thread: HiGHS's parallel simplex gains little here and suffers most under load.
-            relaxed = block_relaxation(problem, block=block, time_limit=0.5 * left, threads=1, seed=seed)
+            relaxed = block_relaxation(
+                problem, block=block, time_limit=0.5 * left, threads=1, seed=seed, stop=stop
+            )
             return relaxed
     return None
 
@@ -302,6 +346,7 @@ def _lns(
     started: float,
     wanted: FloatArray | None = None,
     prices: FloatArray | None = None,
+    stop: Stop = None,
 ) -> Plan:
     """Fix-and-optimise: free a few specialists and the items only they work on, re-solve, keep gains.
 
@@ -341,6 +386,7 @@ def _lns(
         items_of=items_of,
         deadline=moves_end,
         rng=np.random.default_rng(seed),
+        stop=stop,
     )
     size = 12
     sub_limit = min(2.0, max(0.4, (deadline - time.monotonic()) / 40))
@@ -354,7 +400,7 @@ def _lns(
         now = time.monotonic()
         if deadline - now < 0.3:
             break
-        _report(progress, 0.3 + 0.7 * (now - started) / total)
+        _report(progress, 0.3 + 0.7 * (now - started) / total, stop)
         missing = [i for i in lp_items if i not in plan.work] if lp_items and rng.random() < 0.5 else []
         pivot = rng.choice(missing) if missing else rng.choice(staffed)
         cand = problem.cands[pivot].spec
@@ -393,6 +439,7 @@ def _lns(
             seed=rng.randrange(1 << 30),
             start=start,
             gap=1e-3,
+            stop=stop,
         )
         spent = time.monotonic() - tick
         if outcome.optimal and spent < 0.5 * limit:
