@@ -10,6 +10,7 @@ from servicehub.env import (
     env_bool,
     env_choice,
     env_database,
+    env_int,
     env_list,
     env_secret,
     env_str,
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "servicehub.contracts",
     "servicehub.demands",
     "servicehub.planning",
+    "servicehub.talent",
     "servicehub.api",
     "servicehub.demo",
 ]
@@ -97,6 +99,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Days a candidate's personal data is kept once their file stops moving (law 09-08); see talent purge.
+TALENT_RETENTION_DAYS = env_int("TALENT_RETENTION_DAYS", 730, minimum=30)
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [SRC_DIR / "locale"]

@@ -58,6 +58,9 @@ from servicehub.planning import actions as planning
 from servicehub.planning import jobs
 from servicehub.planning.models import Assignment, PlanRun
 from servicehub.planning.scenario_actions import do_create_scenario
+from servicehub.talent import actions as talent
+from servicehub.talent.choices import CampaignStatus, PartnershipActionKind, Stage
+from servicehub.talent.models import Candidate
 
 ACTION_MODULES = [
     "servicehub.core.actions",
@@ -69,6 +72,7 @@ ACTION_MODULES = [
     "servicehub.demands.actions",
     "servicehub.planning.actions",
     "servicehub.planning.scenario_actions",
+    "servicehub.talent.actions",
 ]
 
 D = dt.date(2026, 3, 2)
@@ -83,9 +87,128 @@ def _removed_override(w: World, actor: User) -> HolidayOverride:
     return override
 
 
+def _school(w: World) -> Any:
+    return do_create_organisation(name="ENSIAS", code="ensias", kind=OrganisationKind.SCHOOL, actor=None)
+
+
+def _partnership(w: World) -> Any:
+    return talent.do_create_partnership(provider=w.provider, school=_school(w), since=D, actor=None)
+
+
+def _campaign(w: World) -> Any:
+    return talent.do_create_campaign(
+        site=w.rabat,
+        title="Java",
+        role=Role.DEVELOPER,
+        openings=2,
+        opens_on=D,
+        closes_on=D + dt.timedelta(days=60),
+        actor=None,
+    )
+
+
+def _candidate(w: World, stage: Stage = Stage.APPLIED) -> Candidate:
+    candidate = talent.do_add_candidate(_campaign(w), first_name="Imane", last_name="Alaoui", actor=None)
+    for step in (Stage.SCREENED, Stage.INTERVIEW, Stage.OFFER):
+        if candidate.stage == stage:
+            break
+        candidate = talent.do_move_candidate(candidate, step, actor=None)
+    return candidate
+
+
+def _talent_cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], Any], AuditEvent]]:
+    recruiter = u["recruiter"]
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    return {
+        "do_create_partnership": (
+            lambda: talent.do_create_partnership(
+                provider=w.provider, school=_school(w), since=D, actor=recruiter
+            ),
+            AuditEvent.PARTNERSHIP_CREATED,
+        ),
+        "do_add_partnership_contact": (
+            lambda: (
+                partnership := _partnership(w),
+                talent.do_add_partnership_contact(partnership, name="Pr. Bennani", actor=recruiter),
+            )[0],
+            AuditEvent.PARTNERSHIP_CONTACT_ADDED,
+        ),
+        "do_record_partnership_action": (
+            lambda: (
+                partnership := _partnership(w),
+                talent.do_record_partnership_action(
+                    partnership,
+                    kind=PartnershipActionKind.RECRUITMENT_DAY,
+                    title="Forum",
+                    starts_on=D,
+                    actor=recruiter,
+                ),
+            )[0],
+            AuditEvent.PARTNERSHIP_ACTION_RECORDED,
+        ),
+        "do_create_campaign": (
+            lambda: talent.do_create_campaign(
+                site=w.rabat,
+                title="Java",
+                role=Role.DEVELOPER,
+                openings=2,
+                opens_on=D,
+                closes_on=D,
+                actor=recruiter,
+            ),
+            AuditEvent.CAMPAIGN_CREATED,
+        ),
+        "do_set_campaign_status": (
+            lambda: talent.do_set_campaign_status(_campaign(w), CampaignStatus.CLOSED, actor=recruiter),
+            AuditEvent.CAMPAIGN_STATUS_SET,
+        ),
+        "do_add_candidate": (
+            lambda: talent.do_add_candidate(
+                _campaign(w), first_name="Amine", last_name="Tazi", actor=recruiter
+            ),
+            AuditEvent.CANDIDATE_ADDED,
+        ),
+        "do_attach_cv": (
+            lambda: talent.do_attach_cv(_candidate(w), SimpleUploadedFile("cv.pdf", pdf), actor=recruiter),
+            AuditEvent.CANDIDATE_CV_ATTACHED,
+        ),
+        "do_move_candidate": (
+            lambda: talent.do_move_candidate(_candidate(w), Stage.SCREENED, actor=recruiter),
+            AuditEvent.CANDIDATE_MOVED,
+        ),
+        "do_hire_candidate": (
+            lambda: (
+                candidate := _candidate(w, Stage.OFFER),
+                talent.do_hire_candidate(
+                    candidate,
+                    employee_number="RBT-9100",
+                    starts_on=D,
+                    grade=w.specialist_rabat.grade,
+                    hourly_cost=Decimal("120"),
+                    cost_currency=Currency.MAD,
+                    actor=recruiter,
+                ),
+            )[0],
+            AuditEvent.CANDIDATE_HIRED,
+        ),
+        "do_set_headcount_target": (
+            lambda: talent.do_set_headcount_target(w.rabat, on=D, headcount=400, actor=u["director"]),
+            AuditEvent.HEADCOUNT_TARGET_SET,
+        ),
+        "do_purge_candidates": (
+            lambda: (
+                _candidate(w),
+                talent.do_purge_candidates(before=timezone.now() + dt.timedelta(seconds=1), actor=recruiter),
+            )[0],
+            AuditEvent.CANDIDATE_ANONYMISED,
+        ),
+    }
+
+
 def _cases(w: World, u: dict[str, User]) -> dict[str, tuple[Callable[[], Any], AuditEvent]]:
     director = u["director"]
     return {
+        **_talent_cases(w, u),
         "do_create_user": (
             lambda: do_create_user(
                 username="new",

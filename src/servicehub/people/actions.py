@@ -4,8 +4,11 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from servicehub.core import clock
 from servicehub.core.audit import record_change, save_new, snapshot
 from servicehub.core.choices import AuditEvent, Currency
 from servicehub.core.models import User
@@ -87,13 +90,25 @@ def do_set_specialist_skill(
 
 
 @transaction.atomic
-def do_deactivate_specialist(specialist: Specialist, *, actor: User | None) -> Specialist:
+def do_deactivate_specialist(
+    specialist: Specialist, *, left_on: dt.date | None = None, actor: User | None
+) -> Specialist:
+    """The specialist leaves the centre on `left_on` (today by default): out of the staffing pool, and
+    out of the headcount from that day."""
     specialist = Specialist.objects.select_for_update().get(pk=specialist.pk)
     ensure_can(actor, Specialist.objects.all(), specialist)
+    left_on = left_on or clock.localdate()
+    if left_on < specialist.hired_on:
+        raise ValidationError({"left_on": _("A specialist cannot leave before being hired.")})
     specialist.active = False
-    specialist.save(update_fields=["active", "updated_at"])
+    specialist.left_on = left_on
+    specialist.save(update_fields=["active", "left_on", "updated_at"])
     record_change(
-        actor, specialist, AuditEvent.SPECIALIST_DEACTIVATED, before={"active": True}, after={"active": False}
+        actor,
+        specialist,
+        AuditEvent.SPECIALIST_DEACTIVATED,
+        before={"active": True, "left_on": None},
+        after={"active": False, "left_on": left_on.isoformat()},
     )
     return specialist
 

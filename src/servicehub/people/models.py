@@ -88,6 +88,7 @@ class Specialist(TimeStampedModel):
         blank=True,
     )
     active = models.BooleanField(_("active"), default=True, db_index=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
 
     objects = SpecialistQuerySet.as_manager()
 
