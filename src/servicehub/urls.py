@@ -13,6 +13,7 @@ urlpatterns = [
     path("contracts/", include("servicehub.contracts.urls")),
     path("demands/", include("servicehub.demands.urls")),
     path("planning/", include("servicehub.planning.urls")),
+    path("talent/", include("servicehub.talent.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -37,7 +37,11 @@ from servicehub.demands.actions import (
     do_submit_demand,
 )
 from servicehub.demands.models import Demand
+from servicehub.org.actions import do_create_organisation
+from servicehub.org.choices import OrganisationKind
+from servicehub.people.choices import Role
 from servicehub.planning.models import Assignment, PlanRun, Scenario
+from servicehub.talent import actions as talent_actions
 
 API_TRANSITIONS: dict[str, dict[str, Any]] = {
     "submit": {},
@@ -100,14 +104,72 @@ MATRIX: dict[str, tuple[str, str, bool]] = {
     "api:get_assignment": ("assignment_a", "assignment_b", False),
     "api:unpin_assignment": ("assignment_a", "assignment_b", False),
     "api:get_scenario": ("scenario_a", "scenario_b", False),
+    # Recruiting is the provider's: a client reaches no school partnership, campaign, candidate or CV.
+    **{
+        f"talent:{name}": ("partnership_a", "partnership_b", False)
+        for name in ("school-detail", "school-contact-add", "school-action-add")
+    },
+    **{
+        f"talent:{name}": ("campaign_a", "campaign_b", False)
+        for name in ("campaign-detail", "campaign-status")
+    },
+    **{
+        f"talent:{name}": ("candidate_a", "candidate_b", False)
+        for name in (
+            "candidate-detail",
+            "candidate-move",
+            "candidate-hire",
+            "candidate-cv",
+            "candidate-cv-upload",
+        )
+    },
+    **{
+        f"api:{name}": ("partnership_a", "partnership_b", False)
+        for name in (
+            "get_partnership",
+            "add_partnership_contact",
+            "list_partnership_actions",
+            "record_partnership_action",
+        )
+    },
+    **{
+        f"api:{name}": ("campaign_a", "campaign_b", False) for name in ("get_campaign", "set_campaign_status")
+    },
+    **{
+        f"api:{name}": ("candidate_a", "candidate_b", False)
+        for name in (
+            "get_candidate",
+            "get_candidate_cv",
+            "upload_candidate_cv",
+            "move_candidate",
+            "hire_candidate",
+        )
+    },
     # Tokens are personal: tested below with each client's own token.
     "token-revoke": ("", "", True),
+}
+
+# API writes on talent objects, each sent with a body it accepts, so that only the id decides.
+TALENT_WRITES: dict[str, dict[str, Any]] = {
+    "add_partnership_contact": {"name": "Matrix"},
+    "record_partnership_action": {"kind": "project", "title": "Matrix", "starts_on": "2026-03-02"},
+    "set_campaign_status": {"status": "closed"},
+    "move_candidate": {"stage": "screened"},
+    "hire_candidate": {
+        "employee_number": "MAT-1",
+        "starts_on": "2026-03-02",
+        "grade": "eng",
+        "hourly_cost": "100.00",
+        "cost_currency": "MAD",
+    },
 }
 
 
 # Writes that answer POST only: sent as POST with an empty body, so that only the id decides.
 POSTED = {
     "planning:scenario-run",
+    "talent:candidate-move",
+    "talent:candidate-hire",
     "api:cancel_plan_run",
     "api:accept_plan_run",
     "api:unpin_assignment",
@@ -157,7 +219,47 @@ def _issued_invoices(world: World) -> tuple[Any, Any]:
     return invoices[0], invoices[1]
 
 
+def _talent(world: World, own_attr: str) -> tuple[Any, Any]:
+    """Two of each recruiting object, one per site (clients see neither)."""
+    school = do_create_organisation(name="École", code="ecole", kind=OrganisationKind.SCHOOL, actor=None)
+    other = do_create_organisation(name="Faculté", code="faculte", kind=OrganisationKind.SCHOOL, actor=None)
+    if own_attr == "partnership_a":
+        return tuple(  # type: ignore[return-value]
+            talent_actions.do_create_partnership(
+                provider=world.provider, school=s, since=dt.date(2010, 9, 1), actor=None
+            )
+            for s in (school, other)
+        )
+    campaigns = tuple(
+        talent_actions.do_create_campaign(
+            site=site,
+            title="Matrix",
+            role=Role.DEVELOPER,
+            openings=1,
+            opens_on=dt.date(2026, 1, 5),
+            closes_on=dt.date(2026, 12, 31),
+            actor=None,
+        )
+        for site in (world.rabat, world.casablanca)
+    )
+    if own_attr == "campaign_a":
+        return campaigns  # type: ignore[return-value]
+    return tuple(  # type: ignore[return-value]
+        talent_actions.do_add_candidate(
+            campaign,
+            first_name="Matrix",
+            last_name="Candidate",
+            school=school,
+            cv_file=SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n%%EOF\n"),
+            actor=None,
+        )
+        for campaign in campaigns
+    )
+
+
 def _objects(world: World, own_attr: str, foreign_attr: str) -> tuple[Any, Any]:
+    if own_attr in ("partnership_a", "campaign_a", "candidate_a"):
+        return _talent(world, own_attr)
     if own_attr == "invoice_a":
         return _issued_invoices(world)
     monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
@@ -232,6 +334,23 @@ def _url(name: str, obj: Any) -> str:
         "api:get_work_unit": "work_unit_id",
         "api:get_price_list": "price_list_id",
         "api:get_contract": "contract_id",
+        **{
+            f"api:{n}": "partnership_id"
+            for n in ("get_partnership", "add_partnership_contact", "list_partnership_actions")
+        },
+        "api:record_partnership_action": "partnership_id",
+        "api:get_campaign": "campaign_id",
+        "api:set_campaign_status": "campaign_id",
+        **{
+            f"api:{n}": "candidate_id"
+            for n in (
+                "get_candidate",
+                "get_candidate_cv",
+                "upload_candidate_cv",
+                "move_candidate",
+                "hire_candidate",
+            )
+        },
     }.get(name, "pk")
     return reverse(name, kwargs={kwarg: obj.pk})
 
@@ -252,9 +371,20 @@ def test_client_a_gets_404_on_client_b_objects(
     foreign_url = _url(name, foreign)
     missing_url = foreign_url.replace(str(foreign.pk), "987654321")
     verb = name.removeprefix("api:").removesuffix("_demand")
-    writes = name.startswith("api:") and (verb in API_TRANSITIONS or verb in ("edit", "add_attachment"))
+    writes = name.startswith("api:") and (
+        verb in API_TRANSITIONS
+        or verb in ("edit", "add_attachment", "upload_candidate_cv")
+        or verb in TALENT_WRITES
+    )
     send: Any = client.get
-    if name in POSTED:
+    if name.startswith("api:") and verb in TALENT_WRITES:
+        send = partial(client.post, data=TALENT_WRITES[verb], content_type="application/json")
+    elif verb == "upload_candidate_cv":
+
+        def send(url: str, **extra: Any) -> Any:
+            return client.post(url, {"cv": SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n%%EOF\n")}, **extra)
+
+    elif name in POSTED:
         send = partial(client.post, data={}, content_type="application/json")
         writes = True
     elif verb == "add_attachment":

@@ -268,11 +268,18 @@ def test_clients_see_only_their_own_tree(demo: DemoRun, db: None) -> None:
 
 def test_one_audit_row_per_created_object_all_by_the_system(demo: DemoRun, db: None) -> None:
     rows = AuditLog.objects.filter(id__lte=demo.last_audit_id_after_first)
-    history = [e for e in AuditEvent if e.value.split(".")[0] in {"demand", "invoice", "sla"}]
+    # The activity: demands, invoices and service levels, and the candidates' files (those of the past
+    # loaded as an import, one row each by the system; those of the open campaigns, step by step).
+    history = [
+        e
+        for e in AuditEvent
+        if e.value.split(".")[0] in {"demand", "invoice", "sla"} or e.value.startswith("talent.candidate")
+    ]
+    activity = ("demands.", "talent.candidate", "talent.stagechange")
     reference = rows.exclude(event__in=history)
     # Reference data: one row per object, by the system.
     assert reference.count() == sum(
-        n for label, n in demo.first.created.items() if not label.startswith("demands.")
+        n for label, n in demo.first.created.items() if not label.startswith(activity)
     )
     assert set(reference.values_list("actor_label", flat=True)) == {"system"}
     # The year of activity is the demo's people at work, each step audited.
@@ -337,3 +344,132 @@ def test_a_year_of_activity_in_every_state_with_breaches_and_invoices(demo: Demo
     for invoice in Invoice.objects.prefetch_related("lines"):
         assert invoice.total == sum(line.amount for line in invoice.lines.all())
         assert invoice.total == invoice.deliverables_amount - invoice.penalties_amount
+
+
+# -- recruiting: partnerships, headcount targets, campaigns and candidates
+
+
+def test_headcount_follows_the_roster_and_its_targets(demo: DemoRun, db: None) -> None:
+    from servicehub.talent.headcount import headcount_on, site_headcounts, target_on, targets
+
+    director = User.objects.get(username="directeur")
+    rabat, casablanca = Site.objects.get(code="rabat"), Site.objects.get(code="casablanca")
+    days = [dt.date(2017, 12, 11), dt.date(2017, 12, 12), dt.date(2020, 12, 31), dt.date(2026, 9, 1)]
+    counts = headcount_on(director, [rabat, casablanca], days)
+    assert counts[casablanca.pk][0] == 0 and counts[casablanca.pk][1] >= 1
+    assert counts[casablanca.pk][2:] == [180, 180]
+    assert counts[rabat.pk][-1] == 380
+    plans = targets(director, [rabat, casablanca])
+    assert target_on(plans[casablanca.pk], dt.date(2017, 12, 11)) is None
+    assert target_on(plans[casablanca.pk], dt.date(2017, 12, 12)) == 0
+    assert target_on(plans[casablanca.pk], dt.date(2020, 12, 31)) == 180
+    assert target_on(plans[rabat.pk], dt.date(2026, 9, 1)) == 380
+    casa = site_headcounts(director, dt.date(2026, 9, 1))[1]
+    assert casa.site == casablanca and casa.points[0].day == dt.date(2017, 12, 12)
+    assert casa.points[0].actual >= 1 and casa.points[0].target == 0
+    assert casa.hired_total == 180 and [y.year for y in casa.years if y.hired] == [2017, 2018, 2019, 2020]
+    # The plan stays within a tenth of the ramp the roster drew, at each year's end.
+    for point in casa.points:
+        if point.day.month == 12 and point.day.day == 31 and point.target:
+            assert abs(point.actual - point.target) <= 0.1 * point.target + 5, point
+
+
+def test_every_specialist_was_hired_through_a_campaign(demo: DemoRun, db: None) -> None:
+    from servicehub.talent.choices import PIPELINE, CampaignStatus, Stage
+    from servicehub.talent.models import Candidate, StageChange
+
+    hired = Candidate.objects.filter(specialist__isnull=False).select_related("specialist", "campaign")
+    assert hired.count() == Specialist.objects.count() == 560
+    assert not Candidate.objects.filter(stage=Stage.HIRED, specialist__isnull=True).exists()
+    history: dict[int, list[tuple[str, dt.datetime]]] = {}
+    for candidate_id, to_stage, at in StageChange.objects.filter(candidate__in=hired).values_list(
+        "candidate_id", "to_stage", "at"
+    ):
+        history.setdefault(candidate_id, []).append((to_stage, at))
+    zone = ZoneInfo("Africa/Casablanca")
+    for candidate in hired:
+        person = candidate.specialist
+        assert person is not None
+        assert candidate.stage == Stage.HIRED and candidate.campaign.status == CampaignStatus.CLOSED
+        assert candidate.campaign.site_id == person.site_id and candidate.campaign.role == person.role
+        assert candidate.school_id == person.school_id
+        steps = sorted(history[candidate.pk], key=lambda step: step[1])
+        assert [stage for stage, _ in steps] == list(PIPELINE), person
+        assert steps[0][1].astimezone(zone).date() == candidate.applied_on
+        assert steps[-1][1].astimezone(zone).date() <= person.hired_on, person
+        assert candidate.campaign.opens_on <= candidate.applied_on <= candidate.campaign.closes_on
+
+
+def test_past_campaigns_have_other_candidates_rejected_or_withdrawn(demo: DemoRun, db: None) -> None:
+    from servicehub.talent.choices import CampaignStatus, Stage
+    from servicehub.talent.models import Campaign, Candidate
+
+    closed = Campaign.objects.filter(status=CampaignStatus.CLOSED)
+    assert closed.exclude(closes_on__lt=dt.date(2026, 9, 1)).count() == 0
+    assert closed.order_by("opens_on").first().opens_on.year in (2003, 2004)  # type: ignore[union-attr]
+    others = Candidate.objects.filter(campaign__in=closed, specialist__isnull=True)
+    assert set(others.values_list("stage", flat=True)) == {Stage.REJECTED, Stage.WITHDREW}
+    assert 560 <= others.count() <= 5 * 560
+    # Every campaign of the past hired someone, and only the people of its site and role.
+    assert not closed.exclude(candidates__specialist__isnull=False).exists()
+    # Files closed more than two years before the demo's today were anonymised by the purge.
+    old = Candidate.objects.filter(stage_changed_at__lt=dt.datetime(2024, 8, 1, tzinfo=dt.UTC))
+    assert old.exists() and not old.filter(anonymised_at__isnull=True).exists()
+    assert set(old.values_list("first_name", flat=True)) == {"—"}
+    recent = Candidate.objects.filter(stage_changed_at__gte=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
+    assert recent.exists() and not recent.filter(anonymised_at__isnull=False).exists()
+
+
+def test_open_campaigns_have_candidates_at_every_stage(demo: DemoRun, db: None) -> None:
+    from servicehub.talent.choices import CampaignStatus, Stage
+    from servicehub.talent.models import Campaign, Candidate
+
+    open_now = Campaign.objects.filter(status=CampaignStatus.OPEN)
+    assert {c.site.code for c in open_now} == {"rabat", "casablanca"}
+    for campaign in open_now:
+        stages = set(campaign.candidates.values_list("stage", flat=True))
+        assert stages == set(Stage) - {Stage.HIRED}, campaign
+    # Replayed through the actions by the demo's recruiter, at their dates, all before the demo's today.
+    candidates = Candidate.objects.filter(campaign__in=open_now)
+    rows = AuditLog.objects.filter(
+        object_type="talent.candidate",
+        object_id__in=[str(pk) for pk in candidates.values_list("pk", flat=True)],
+    )
+    assert set(rows.values_list("actor_label", flat=True)) == {"recrutement"}
+    assert rows.filter(event=AuditEvent.CANDIDATE_ADDED).count() == candidates.count()
+    assert not candidates.filter(stage_changed_at__gte=dt.datetime(2026, 9, 1, 8, tzinfo=dt.UTC)).exists()
+    assert not candidates.filter(applied_on__lt=dt.date(2026, 6, 15)).exists()
+
+
+def test_partnerships_with_every_school(demo: DemoRun, db: None) -> None:
+    from servicehub.talent.choices import PartnershipActionKind
+    from servicehub.talent.models import Partnership
+
+    partnerships = Partnership.objects.prefetch_related("contacts", "actions")
+    assert partnerships.count() == Organisation.objects.filter(kind=OrganisationKind.SCHOOL).count() == 11
+    assert min(p.since for p in partnerships) == dt.date(2004, 3, 1)
+    for partnership in partnerships:
+        assert partnership.contacts.count() == 1 and partnership.fields
+        summers = {
+            a.starts_on.year for a in partnership.actions.all() if a.kind == PartnershipActionKind.INTERNSHIPS
+        }
+        first = partnership.since.year + (partnership.since.month >= 7)
+        assert summers == set(range(first, 2027)), partnership
+        assert any(a.kind == PartnershipActionKind.RECRUITMENT_DAY for a in partnership.actions.all())
+        assert all(a.ends_on < dt.date(2026, 9, 1) for a in partnership.actions.all())
+    assert (
+        sum(1 for p in partnerships for a in p.actions.all() if a.kind == PartnershipActionKind.PROJECT) >= 5
+    )
+
+
+def test_the_demo_funnel_narrows_and_hires_take_weeks(demo: DemoRun, db: None) -> None:
+    from servicehub.talent.funnel import funnel_report
+
+    report = funnel_report(User.objects.get(username="recrutement"))
+    counts = [step.reached for step in report.overall.steps]
+    assert counts == sorted(counts, reverse=True) and counts[-1] == 560
+    assert report.overall.time_to_hire.hires == 560
+    median = report.overall.time_to_hire.median_days
+    assert median is not None and 20 <= median <= 120
+    manager = funnel_report(User.objects.get(username="manager.casa"))
+    assert manager.overall.hired == 180

@@ -20,10 +20,12 @@ from servicehub.demands.api import router as demands_router
 from servicehub.org.api import router as org_router
 from servicehub.people.api import router as people_router
 from servicehub.planning.api import router as planning_router
+from servicehub.talent.api import router as talent_router
 
 DESCRIPTION = """\
 Read the service centre's organisations, sites, specialists, catalogue and contracts; open demands and
-move them through their lifecycle, from the request to the client's acceptance.
+move them through their lifecycle, from the request to the client's acceptance; plan the work; recruit,
+from partner schools and campaigns to the hire, and follow headcount against its targets.
 
 Calls authenticate with a personal access token (`Authorization: Bearer <token>`); the signed-in
 browser session works too, for reads only. You see, and may act on, only what your organisation may:
@@ -34,10 +36,10 @@ Writes:
 - **Idempotency-Key** (every POST, optional): retrying with the same key and body answers the first
   response again and changes nothing; the same key with another body is refused with 422. Successful
   answers are kept 24 hours; a refused request leaves its key unused.
-- **If-Match** (every POST on an existing demand): the `ETag` of `GET /demands/{id}/`. If the demand
-  changed since, the answer is 412 and nothing is done. If-Match is optional: without it the change
-  applies to the demand as it is now.
-- Errors: 403 when you may see the demand but not do this; 422 names each refused field, in the
+- **If-Match** (every POST that changes an existing demand, plan run, campaign or candidate): the
+  `ETag` of its `GET`, e.g. `GET /demands/{id}/`. If the object changed since, the answer is 412 and
+  nothing is done. If-Match is optional: without it the change applies to the object as it is now.
+- Errors: 403 when you may see the object but not do this; 422 names each refused field, in the
   language of `Accept-Language`.
 """
 
@@ -80,3 +82,4 @@ api.add_router("", catalogue_router)
 api.add_router("", contracts_router)
 api.add_router("", demands_router)
 api.add_router("", planning_router)
+api.add_router("", talent_router)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehub.core.choices import CLIENT_PERSONAS, PROVIDER_PERSONAS, Persona
 from servicehub.planning.querysets import PLAN_READERS
+from servicehub.talent.querysets import TALENT_READERS
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ ITEMS = [
     NavItem(_("Demands"), "demands:demand-list", _ALL - {Persona.RECRUITER}),
     NavItem(_("Invoices"), "demands:invoice-list", _INVOICE_READERS),
     NavItem(_("Planning"), "planning:board", frozenset(PLAN_READERS), section="planning:"),
+    NavItem(_("Recruiting"), "talent:campaign-list", frozenset(TALENT_READERS), section="talent:"),
     NavItem(_("Audit log"), "audit-log", frozenset({Persona.DIRECTOR})),
 ]
 

@@ -60,6 +60,7 @@ from servicehub.demo.data import (
 )
 from servicehub.demo.history import build_history
 from servicehub.demo.roster import CENT, PlannedSpecialist, Roster, draw_roster
+from servicehub.demo.talent import build_talent
 from servicehub.org.actions import (
     do_create_organisation,
     do_create_programme,
@@ -77,6 +78,15 @@ from servicehub.people.actions import (
 )
 from servicehub.people.choices import Role
 from servicehub.people.models import Absence, Grade, Skill, Specialist, SpecialistSkill
+from servicehub.talent.models import (
+    Campaign,
+    Candidate,
+    HeadcountTarget,
+    Partnership,
+    PartnershipAction,
+    PartnershipContact,
+    StageChange,
+)
 
 __all__ = [
     "DEFAULT_SEED",
@@ -166,6 +176,7 @@ class _Builder:
         self.contracts(provider, orgs, sites, versions)
         self.users(orgs, sites, specialists[demo_specialist(roster).employee_number])
         self.history()
+        self.talent(roster)
 
     def history(self) -> None:
         """A year of demands, service levels and invoices, once (a loaded history is left alone)."""
@@ -176,6 +187,23 @@ class _Builder:
         for model, count in before.items():
             self._count(model, model.objects.count() - count)
         self._say(Demand)
+
+    def talent(self, roster: Roster) -> None:
+        """School partnerships, headcount targets, and the campaigns behind every hire of the roster."""
+        models_built: tuple[type[models.Model], ...] = (
+            Partnership,
+            PartnershipContact,
+            PartnershipAction,
+            HeadcountTarget,
+            Campaign,
+            Candidate,
+            StageChange,
+        )
+        before = {model: model._default_manager.count() for model in models_built}
+        build_talent(self.seed, roster)
+        for model, count in before.items():
+            self._count(model, model._default_manager.count() - count)
+            self._say(model)
 
     # -- bookkeeping
 

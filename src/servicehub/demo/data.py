@@ -1188,3 +1188,227 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "Demandeuse chez Orange Côte d'Ivoire : ne voit rien d'Orange Maroc",
     ),
 )
+
+# ---------------------------------------------------------------------------
+# Talent: school partnerships, headcount targets, the campaigns open at AS_OF
+
+
+@dataclass(frozen=True)
+class PartnershipSpec:
+    school: str
+    since: dt.date
+    fields: str
+    # The school's contact for the centre: name, title.
+    contact: tuple[str, str]
+    # The site its interns and recruitment days go to; the other one may host some too.
+    site: str
+
+
+PARTNERSHIPS: tuple[PartnershipSpec, ...] = (
+    PartnershipSpec(
+        "ensias",
+        dt.date(2004, 3, 1),
+        "Génie logiciel, ingénierie web et mobile, intelligence artificielle",
+        ("Nadia Lamrani", "Responsable des relations entreprises"),
+        "rabat",
+    ),
+    PartnershipSpec(
+        "inpt",
+        dt.date(2004, 6, 15),
+        "Réseaux et télécommunications, systèmes embarqués, science des données",
+        ("Karim Ouazzani", "Directeur des stages et de l'insertion"),
+        "rabat",
+    ),
+    PartnershipSpec(
+        "emi",
+        dt.date(2005, 10, 1),
+        "Génie informatique, génie des procédés industriels",
+        ("Latifa Benkirane", "Chargée des partenariats"),
+        "rabat",
+    ),
+    PartnershipSpec(
+        "um5",
+        dt.date(2006, 11, 1),
+        "Masters en informatique et en ingénierie des données",
+        ("Abdelhak Skalli", "Vice-doyen chargé des partenariats"),
+        "rabat",
+    ),
+    PartnershipSpec(
+        "esi",
+        dt.date(2008, 2, 1),
+        "Systèmes d'information, ingénierie des données, veille",
+        ("Meryem Filali", "Responsable des relations entreprises"),
+        "rabat",
+    ),
+    PartnershipSpec(
+        "ensa",
+        dt.date(2009, 9, 15),
+        "Génie informatique, réseaux et télécommunications",
+        ("Rachid Bennani", "Coordinateur des stages"),
+        "rabat",
+    ),
+    PartnershipSpec(
+        "ehtp",
+        dt.date(2010, 5, 1),
+        "Génie informatique, systèmes d'information géographique",
+        ("Houda Sebti", "Directrice des relations entreprises"),
+        "casablanca",
+    ),
+    PartnershipSpec(
+        "aui",
+        dt.date(2011, 10, 1),
+        "Computer science, business administration",
+        ("Samir Alami", "Career services director"),
+        "rabat",
+    ),
+    PartnershipSpec(
+        "uir",
+        dt.date(2014, 1, 15),
+        "Informatique et cybersécurité, design numérique",
+        ("Sanaa El Ouafi", "Responsable des partenariats entreprises"),
+        "rabat",
+    ),
+    PartnershipSpec(
+        "uh2c",
+        dt.date(2017, 9, 1),
+        "Licences et masters d'informatique, ingénierie logicielle (FST Mohammedia)",
+        ("Mustapha Kettani", "Chargé de mission insertion professionnelle"),
+        "casablanca",
+    ),
+    PartnershipSpec(
+        "ensem",
+        dt.date(2017, 9, 1),
+        "Génie informatique, génie électrique, systèmes intelligents",
+        ("Zineb Chaoui", "Responsable des stages et des relations entreprises"),
+        "casablanca",
+    ),
+)
+
+# A few joint projects with schools: (school, title, site, from, until, team size).
+PARTNERSHIP_PROJECTS: tuple[tuple[str, str, str, dt.date, dt.date, int], ...] = (
+    (
+        "ensias",
+        "Chaire « Ingénierie logicielle pour les opérateurs »",
+        "rabat",
+        dt.date(2012, 10, 1),
+        dt.date(2015, 6, 30),
+        6,
+    ),
+    (
+        "inpt",
+        "Laboratoire commun OSS/BSS et supervision réseau",
+        "rabat",
+        dt.date(2015, 1, 15),
+        dt.date(2017, 12, 31),
+        5,
+    ),
+    (
+        "ehtp",
+        "Hackathon mobile money pour l'ouverture de Casanearshore",
+        "casablanca",
+        dt.date(2018, 3, 10),
+        dt.date(2018, 3, 11),
+        40,
+    ),
+    (
+        "ensem",
+        "Programme de reconversion au numérique (Plan Maroc Numérique 2020)",
+        "casablanca",
+        dt.date(2018, 9, 1),
+        dt.date(2020, 6, 30),
+        60,
+    ),
+    (
+        "uir",
+        "Atelier de design de services avec les étudiants en design numérique",
+        "rabat",
+        dt.date(2021, 4, 1),
+        dt.date(2021, 6, 15),
+        12,
+    ),
+    (
+        "um5",
+        "Projet de recherche : prévision de charge des centres de services",
+        "rabat",
+        dt.date(2024, 10, 1),
+        dt.date(2026, 6, 30),
+        4,
+    ),
+)
+
+# The headcount each site aimed at by a date; between two milestones the plan is linear. They
+# follow the roster's hires: Rabat grew slowly then fast from 2013, to 380; Casablanca, opened on
+# 12 December 2017, ramped to the 180 jobs promised to the national plan by the end of 2020.
+HEADCOUNT_TARGETS: tuple[tuple[str, dt.date, int, str], ...] = (
+    ("rabat", dt.date(2004, 3, 1), 0, "Ouverture du centre"),
+    ("rabat", dt.date(2008, 12, 31), 25, ""),
+    ("rabat", dt.date(2012, 12, 31), 40, ""),
+    ("rabat", dt.date(2016, 12, 31), 120, "Montée en charge des projets du Groupe"),
+    ("rabat", dt.date(2020, 12, 31), 210, ""),
+    ("rabat", dt.date(2024, 12, 31), 320, "Hub Afrique et Moyen-Orient"),
+    ("rabat", dt.date(2026, 8, 31), 380, "Capacité cible du centre"),
+    ("casablanca", dt.date(2017, 12, 12), 0, "Ouverture du centre"),
+    ("casablanca", dt.date(2018, 12, 31), 60, ""),
+    ("casablanca", dt.date(2019, 12, 31), 110, ""),
+    ("casablanca", dt.date(2020, 12, 31), 180, "180 emplois du Plan Maroc Numérique 2020"),
+)
+
+# Campaign titles by role, as "<title> — <site> <year>".
+CAMPAIGN_TITLES: dict[Role, str] = {
+    Role.DEVELOPER: "Développeurs",
+    Role.DESIGNER: "Designers UX/UI",
+    Role.CONSULTANT: "Consultants",
+    Role.ARCHITECT: "Architectes",
+    Role.MANAGER: "Managers de projet",
+}
+
+# Other candidates per hire in the campaigns of the past (rejected or withdrew), at least and at most.
+OTHER_CANDIDATES = (1, 5)
+
+
+@dataclass(frozen=True)
+class OpenCampaignSpec:
+    site: str
+    role: Role
+    title: str
+    openings: int
+    opens_on: dt.date
+    closes_on: dt.date
+    skills: tuple[tuple[str, int], ...]
+    # How many candidates stand at each stage at AS_OF: applied, screened, interview, offer,
+    # rejected, withdrew.
+    stages: tuple[int, int, int, int, int, int]
+
+
+OPEN_CAMPAIGNS: tuple[OpenCampaignSpec, ...] = (
+    OpenCampaignSpec(
+        "rabat",
+        Role.DEVELOPER,
+        "Développeurs Java/Spring — Rabat, rentrée 2026",
+        8,
+        dt.date(2026, 6, 15),
+        dt.date(2026, 10, 31),
+        (("java", 3), ("spring", 3)),
+        (6, 4, 3, 2, 4, 1),
+    ),
+    OpenCampaignSpec(
+        "rabat",
+        Role.DESIGNER,
+        "Designers UX — Rabat 2026",
+        2,
+        dt.date(2026, 7, 1),
+        dt.date(2026, 11, 30),
+        (("ux-design", 3),),
+        (3, 2, 1, 1, 2, 1),
+    ),
+    OpenCampaignSpec(
+        "casablanca",
+        Role.CONSULTANT,
+        "Consultants mobile money — Casablanca 2026",
+        4,
+        dt.date(2026, 7, 15),
+        dt.date(2026, 12, 15),
+        (("mobile-money", 3), ("digital-consulting", 2)),
+        (4, 3, 2, 1, 2, 1),
+    ),
+)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PartnershipActionKind(models.TextChoices):
@@ -20,7 +21,7 @@ class Stage(models.TextChoices):
     INTERVIEW = "interview", _("Interview")
     OFFER = "offer", _("Offer")
     HIRED = "hired", _("Hired")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("candidate stage", "Rejected")
     WITHDREW = "withdrew", _("Withdrew")
 
 

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +33,7 @@ from servicehub.planning.forecast import Cell, Forecast, Row, SkillRow, tenth
 from servicehub.planning.models import Scenario
 from servicehub.planning.querysets import PLAN_READERS
 from servicehub.planning.scenarios import ScenarioError
+from servicehub.talent.querysets import CAMPAIGN_EDITORS
 
 
 class ForecastFilters(forms.Form):
@@ -147,6 +149,9 @@ def forecast(request: AuthenticatedRequest) -> HttpResponse:
             "win_probability_percent": method.WIN_PROBABILITY * 100,
             "default_spread": method.DEFAULT_SPREAD_WEEKS,
             "this_week": monday_of(clock.localdate()),
+            # A shortfall row links to a campaign form filled in from it, for those who open campaigns.
+            "may_open_campaign": persona_in(request.user, *CAMPAIGN_EDITORS),
+            "campaign_url": reverse("talent:campaign-create"),
         },
     )
 
