@@ -1,5 +1,5 @@
 """The headcount page on the demo's data, in Chromium and in French: Casablanca's chart shows the ramp from
-its opening on 12 December 2017 to the 180 jobs of the national plan by the end of 2020, against its
+its opening on 12 December 2017 to the 180 jobs of the national plan by the end of 2018, against its
 target. Screenshots: test-artifacts/demo-headcount-casablanca.png (the site's panel) and
 demo-headcount.png (the page)."""
 
@@ -50,7 +50,7 @@ def test_casablanca_ramps_to_180_from_december_2017(
     assert casablanca.locator('[data-figure="headcount"]').inner_text() == "180"
     assert casablanca.locator('[data-figure="target"]').inner_text() == "180"
 
-    # The line rises from a handful of people in its first month to 180 by the end of 2020, then stays.
+    # The line rises from a few people in its first weeks to 180 by the end of 2018, then stays.
     # (The table sits in a closed <details>: its text is read from the DOM, not as rendered.)
     table: list[list[str]] = casablanca.locator('[data-table="monthly"] tbody tr').evaluate_all(
         "rows => rows.map(row => [...row.children].map(cell => cell.textContent.trim()))"
@@ -58,9 +58,9 @@ def test_casablanca_ramps_to_180_from_december_2017(
     monthly = {day: int(headcount) for day, headcount, _target, _gap in table}
     # From the opening day (the first hires) and its target of 0, then at each month's end.
     assert table[0][0] == "12/12/2017" and table[0][2] == "0"
-    assert 0 < monthly["12/12/2017"] <= monthly["31/12/2017"] < 10
-    assert monthly["31/12/2018"] < monthly["31/12/2019"] < monthly["31/12/2020"] == 180
-    assert monthly["31/01/2021"] == 180 and table[-1][1] == "180"
+    assert 0 < monthly["12/12/2017"] <= monthly["31/12/2017"] < 30
+    assert monthly["31/12/2017"] < monthly["30/06/2018"] < monthly["31/12/2018"] == 180
+    assert monthly["31/01/2019"] == 180 and table[-1][1] == "180"
     values = list(monthly.values())
     assert values == sorted(values)  # nobody left: the ramp never goes down
 
@@ -69,10 +69,10 @@ def test_casablanca_ramps_to_180_from_december_2017(
     assert len(actual) == len(monthly)
     ys = [y for _, y in actual]
     assert ys == sorted(ys, reverse=True) and ys[0] > ys[-1]
-    ramp_end = list(monthly).index("31/12/2020")
+    ramp_end = list(monthly).index("31/12/2018")
     assert ys[ramp_end] == ys[-1]
     target = _points(casablanca.locator('polyline[data-series="target"]').get_attribute("points") or "")
-    assert target[ramp_end][1] == ys[ramp_end]  # on target at the end of 2020
+    assert target[ramp_end][1] == ys[ramp_end]  # on target at the end of 2018
 
     # The objective of the national plan is met.
     objectives = page.locator('[data-table="objectives"]').inner_text()

@@ -98,8 +98,8 @@ class SiteSpec:
     seats: int
     headcount: int
     number_prefix: str
-    # Last day a specialist of this site may have been hired. Casablanca's ramp-up
-    # ended with the 180 jobs promised to the national plan by the end of 2020.
+    # Last day a specialist of this site may have been hired. Casablanca's ramp-up filled
+    # the 180 jobs promised to the national plan (due by the end of 2020) in its first year.
     hires_until: dt.date
     # Schools the site recruits from, with weights: each centre leans on its city's schools.
     schools: tuple[tuple[str, int], ...]
@@ -139,7 +139,7 @@ SITES: tuple[SiteSpec, ...] = (
         seats=220,
         headcount=180,
         number_prefix="SOF-C-",
-        hires_until=dt.date(2020, 12, 31),
+        hires_until=dt.date(2018, 12, 31),
         schools=(
             ("ensias", 10),
             ("inpt", 10),
@@ -1348,9 +1348,8 @@ HEADCOUNT_TARGETS: tuple[tuple[str, dt.date, int, str], ...] = (
     ("rabat", dt.date(2024, 12, 31), 320, "Hub Afrique et Moyen-Orient"),
     ("rabat", dt.date(2026, 8, 31), 380, "Capacité cible du centre"),
     ("casablanca", dt.date(2017, 12, 12), 0, "Ouverture du centre"),
-    ("casablanca", dt.date(2018, 12, 31), 60, ""),
-    ("casablanca", dt.date(2019, 12, 31), 110, ""),
-    ("casablanca", dt.date(2020, 12, 31), 180, "180 emplois du Plan Maroc Numérique 2020"),
+    ("casablanca", dt.date(2018, 6, 30), 90, ""),
+    ("casablanca", dt.date(2018, 12, 31), 180, "180 emplois du Plan Maroc Numérique 2020"),
 )
 
 # Campaign titles by role, as "<title> — <site> <year>".
