@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from servicehub.core.models import User
@@ -36,3 +37,21 @@ def provider_staff_required(view: V) -> V:
         return view(request, *args, **kwargs)
 
     return login_required(guarded)  # type: ignore[return-value]
+
+
+def private_file(file: FieldFile, *, name: str, content_type: str, personal: bool = False) -> FileResponse:
+    """A stored file sent as a download, never shown inline: the browser may neither guess another
+    type (`nosniff`) nor run anything in it (`sandbox`). `personal` data is kept out of every cache.
+    A file gone from the storage answers 404."""
+    if not file:
+        raise Http404(_("There is no file here."))
+    try:
+        stream = file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is no longer in the storage.")) from None
+    response = FileResponse(stream, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    if personal:
+        response["Cache-Control"] = "private, no-store"
+    return response

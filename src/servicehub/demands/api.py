@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,6 +48,7 @@ from servicehub.catalogue.choices import Complexity
 from servicehub.catalogue.models import WorkUnit
 from servicehub.contracts.models import Contract, PurchaseOrder
 from servicehub.core.choices import Currency, Persona
+from servicehub.core.http import private_file
 from servicehub.core.models import User
 from servicehub.core.tenancy import Action, get_visible_or_404, visible_or_refused
 from servicehub.demands import actions
@@ -828,12 +829,4 @@ def get_attachment(request: HttpRequest, demand_id: ObjectId, attachment_id: Obj
     attachment: Attachment = get_visible_or_404(
         auth_user(request), Attachment.objects.all(), pk=attachment_id, demand_id=demand_id
     )
-    try:
-        stream = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("This file is no longer in the storage.")) from None
-    response = FileResponse(
-        stream, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(attachment.file, name=attachment.name, content_type=attachment.content_type)

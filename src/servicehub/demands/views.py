@@ -34,7 +34,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,7 +50,7 @@ from servicehub.contracts.models import Contract, PurchaseOrder, ServiceLevel
 from servicehub.core.choices import Persona
 from servicehub.core.figures import MONEY_FIELD
 from servicehub.core.forms import split_errors
-from servicehub.core.http import AuthenticatedRequest
+from servicehub.core.http import AuthenticatedRequest, private_file
 from servicehub.core.lists import Column, FilterChoice, ListFilter, ListSpec, choices_from_enum, render_list
 from servicehub.core.models import User
 from servicehub.core.tenancy import get_visible_or_404
@@ -641,16 +641,7 @@ def attachment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def attachment_download(request: AuthenticatedRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     attachment = _visible_attachment(request.user, pk, attachment_id)
-    try:
-        stream = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("This file is no longer in the storage.")) from None
-    response = FileResponse(
-        stream, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return private_file(attachment.file, name=attachment.name, content_type=attachment.content_type)
 
 
 @login_required

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,6 +47,7 @@ from servicehub.api.schemas import (
 )
 from servicehub.core import clock
 from servicehub.core.choices import Currency, Persona
+from servicehub.core.http import private_file
 from servicehub.core.models import User
 from servicehub.core.tenancy import Action, get_visible_or_404, persona_in, visible_or_refused
 from servicehub.demands.api import UserRef
@@ -887,19 +888,9 @@ def upload_candidate_cv(
 def get_candidate_cv(request: HttpRequest, candidate_id: ObjectId) -> HttpResponseBase:
     """The CV itself, under the name it was sent with; 404 when the candidate has none."""
     candidate: Candidate = get_visible_or_404(auth_user(request), Candidate.objects.all(), pk=candidate_id)
-    if not candidate.cv:
-        raise Http404
-    try:
-        stream = candidate.cv.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        stream, as_attachment=True, filename=candidate.cv_name or "cv.pdf", content_type="application/pdf"
+    return private_file(
+        candidate.cv, name=candidate.cv_name or "cv.pdf", content_type="application/pdf", personal=True
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Personal data: no shared cache keeps a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _change_candidate(

@@ -25,7 +25,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -40,7 +40,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from servicehub.core.choices import Currency
 from servicehub.core.forms import split_errors
-from servicehub.core.http import AuthenticatedRequest
+from servicehub.core.http import AuthenticatedRequest, private_file
 from servicehub.core.lists import MAX_QUERY_LENGTH, search, wants_partial
 from servicehub.core.models import User
 from servicehub.core.tenancy import get_visible_or_404
@@ -613,19 +613,9 @@ def candidate_cv(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     candidate = _visible_candidate(request.user, pk)
     if not candidate.cv:
         raise Http404(gettext("This candidate has no CV."))
-    try:
-        stream = candidate.cv.open("rb")
-    except FileNotFoundError:
-        raise Http404(gettext("This file is no longer in the storage.")) from None
-    response = FileResponse(
-        stream, as_attachment=True, filename=candidate.cv_name or "cv.pdf", content_type="application/pdf"
+    return private_file(
+        candidate.cv, name=candidate.cv_name or "cv.pdf", content_type="application/pdf", personal=True
     )
-    # Downloaded, never shown inline: a browser must not guess another type or run anything in it.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    # Personal data: no copy in a shared cache or the browser's.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---------------------------------------------------------------------------
