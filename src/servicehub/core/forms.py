@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,6 +19,20 @@ def split_errors(exc: ValidationError, fields: Sequence[str]) -> tuple[dict[str,
         else:
             others.extend(texts)
     return by_field, others
+
+
+def add_action_errors(
+    form: forms.Form, exc: ValidationError, renames: Mapping[str, str] | None = None
+) -> None:
+    """An action's errors next to the form's fields, the others above the form (`renames` maps the
+    action's field names to the form's)."""
+    if renames and hasattr(exc, "error_dict"):
+        exc = ValidationError({renames.get(key, key): texts for key, texts in exc.error_dict.items()})
+    by_field, others = split_errors(exc, list(form.fields))
+    for name, texts in by_field.items():
+        form.add_error(name, texts)
+    for text in others:
+        form.add_error(None, text)
 
 
 class AccessTokenForm(forms.Form):

@@ -49,7 +49,7 @@ from servicehub.catalogue.models import Price, PriceListVersion, WorkUnit, WorkU
 from servicehub.contracts.models import Contract, PurchaseOrder, ServiceLevel
 from servicehub.core.choices import Persona
 from servicehub.core.figures import MONEY_FIELD
-from servicehub.core.forms import split_errors
+from servicehub.core.forms import add_action_errors, split_errors
 from servicehub.core.http import AuthenticatedRequest, private_file
 from servicehub.core.lists import Column, FilterChoice, ListFilter, ListSpec, choices_from_enum, render_list
 from servicehub.core.models import User
@@ -770,11 +770,7 @@ def demand_transition(request: AuthenticatedRequest, pk: int, name: str) -> Http
         except ValidationError as exc:
             if _moved_on(exc):
                 return _moved_on_redirect(request, demand, exc)
-            by_field, others = split_errors(exc, list(form.fields))
-            for field_name, texts in by_field.items():
-                form.add_error(field_name, texts)
-            for text in others:
-                form.add_error(None, text)
+            add_action_errors(form, exc)
         else:
             messages.success(request, step.done % {"reference": demand.reference})
             for warning in warnings:
@@ -944,11 +940,7 @@ def invoice_prepare(request: AuthenticatedRequest) -> HttpResponse:
                     form.cleaned_data["contract"], month=form.cleaned_data["month"], actor=user
                 )
             except ValidationError as exc:
-                by_field, others = split_errors(exc, list(form.fields))
-                for name, texts in by_field.items():
-                    form.add_error(name, texts)
-                for text in others:
-                    form.add_error(None, text)
+                add_action_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -1012,11 +1004,7 @@ def invoice_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 done = _run_invoice_step(step, invoice, form, user)
             except ValidationError as exc:
-                by_field, others = split_errors(exc, list(form.fields))
-                for name, texts in by_field.items():
-                    form.add_error(name, texts)
-                for text in others:
-                    form.add_error(None, text)
+                add_action_errors(form, exc)
             else:
                 issued: StrOrPromise = (
                     _("Invoice %(number)s is issued.")

@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from servicehub.core.choices import Persona
-from servicehub.core.forms import split_errors
+from servicehub.core.forms import add_action_errors
 from servicehub.core.http import AuthenticatedRequest, provider_staff_required
 from servicehub.core.lists import Column, ListSpec, build_list_page, render_list, wants_partial
 from servicehub.core.models import User
@@ -85,14 +85,6 @@ def _ensure_planner(user: User) -> None:
         raise PermissionDenied(
             _("As %(persona)s you may not plan work.") % {"persona": Persona(user.persona).label}
         )
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    by_field, others = split_errors(exc, list(form.fields))
-    for name, texts in by_field.items():
-        form.add_error(name, texts)
-    for text in others:
-        form.add_error(None, text)
 
 
 # ---------------------------------------------------------------------------
@@ -590,7 +582,7 @@ def run_list(request: AuthenticatedRequest) -> HttpResponse:
                     actor=user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -825,7 +817,7 @@ def pin(request: AuthenticatedRequest) -> HttpResponse:
                     actor=user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods
 
 from servicehub.core import clock
 from servicehub.core.choices import Persona
-from servicehub.core.forms import split_errors
+from servicehub.core.forms import add_action_errors
 from servicehub.core.http import AuthenticatedRequest, provider_staff_required
 from servicehub.core.lists import Column, ListFilter, ListSpec, choices_from, choices_from_enum, render_list
 from servicehub.core.models import User
@@ -507,11 +507,7 @@ def campaign_create(request: AuthenticatedRequest) -> HttpResponse:
                     actor=user,
                 )
             except ValidationError as exc:
-                by_field, others = split_errors(exc, list(form.fields))
-                for name, texts in by_field.items():
-                    form.add_error(name, texts)
-                for text in others:
-                    form.add_error(None, text)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Campaign “%(title)s” is created.") % {"title": campaign.title})
                 return redirect("talent:campaign-detail", pk=campaign.pk)

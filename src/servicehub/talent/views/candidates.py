@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from servicehub.core.choices import Currency
-from servicehub.core.forms import split_errors
+from servicehub.core.forms import add_action_errors
 from servicehub.core.http import AuthenticatedRequest, private_file
 from servicehub.core.lists import MAX_QUERY_LENGTH, search, wants_partial
 from servicehub.core.models import User
@@ -85,17 +85,6 @@ def _visible_candidate(user: User, pk: int) -> Candidate:
         pk=pk,
     )
     return candidate
-
-
-def _add_errors(form: forms.Form, exc: ValidationError, renames: Mapping[str, str] | None = None) -> None:
-    """An action's errors next to the form's fields (`renames` maps the action's names to the form's)."""
-    if renames and hasattr(exc, "error_dict"):
-        exc = ValidationError({renames.get(key, key): texts for key, texts in exc.error_dict.items()})
-    by_field, others = split_errors(exc, list(form.fields))
-    for name, texts in by_field.items():
-        form.add_error(name, texts)
-    for text in others:
-        form.add_error(None, text)
 
 
 def _display_name(candidate: Candidate) -> str:
@@ -433,7 +422,7 @@ def candidate_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 candidate, form.cleaned_data["to_stage"], reason=form.cleaned_data["reason"], actor=user
             )
         except ValidationError as exc:
-            _add_errors(form, exc, {"stage": "to_stage"})
+            add_action_errors(form, exc, {"stage": "to_stage"})
         else:
             done = gettext("%(name)s moved to %(stage)s.") % {
                 "name": _display_name(moved),
@@ -552,7 +541,7 @@ def candidate_hire(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             # The specialist's own checks speak of `hired_on`: on this form it is the start date.
-            _add_errors(form, exc, {"hired_on": "starts_on"})
+            add_action_errors(form, exc, {"hired_on": "starts_on"})
         except PermissionDenied:
             # The candidate is the user's to hire (they reached the page), so what they may not do
             # is add people to the site chosen.
@@ -589,7 +578,7 @@ def candidate_cv_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 actions.do_attach_cv(candidate, form.cleaned_data["cv"], actor=user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 candidate.refresh_from_db()
                 messages.success(
@@ -667,7 +656,7 @@ def candidate_new(request: AuthenticatedRequest) -> HttpResponse:
                     actor=user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from servicehub.core import clock
-from servicehub.core.forms import split_errors
+from servicehub.core.forms import add_action_errors
 from servicehub.core.http import AuthenticatedRequest, provider_staff_required
 from servicehub.core.lists import Column, ListSpec, render_list
 from servicehub.core.models import User
@@ -181,7 +181,7 @@ def school_create(request: AuthenticatedRequest) -> HttpResponse:
                     actor=user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(
                     request, _("%(school)s is now a partner school.") % {"school": partnership.school.name}
@@ -217,7 +217,7 @@ def school_contact_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 contact = actions.do_add_partnership_contact(partnership, actor=user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("%(name)s is added to the contacts.") % {"name": contact.name})
                 return redirect(_anchor(partnership, "contacts"))
@@ -291,7 +291,7 @@ def school_action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     actor=user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("The action is recorded."))
                 return redirect(_anchor(partnership, "actions"))
@@ -306,15 +306,6 @@ def school_action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _anchor(partnership: Partnership, section: str) -> str:
     return f"{reverse('talent:school-detail', args=[partnership.pk])}#{section}"
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """An action's errors next to the fields they name; the others above the form."""
-    by_field, others = split_errors(exc, list(form.fields))
-    for name, texts in by_field.items():
-        form.add_error(name, texts)
-    for text in others:
-        form.add_error(None, text)
 
 
 urlpatterns = [
