@@ -9,24 +9,27 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from servicehub.core import clock
+from servicehub.core.forms import add_action_errors
 from servicehub.core.http import AuthenticatedRequest, provider_staff_required
 from servicehub.core.models import User
 from servicehub.core.tenancy import Action, persona_in
 from servicehub.org.choices import OrganisationKind
 from servicehub.org.models import Organisation, Site
-from servicehub.talent import charts
+from servicehub.talent import actions, charts
 from servicehub.talent.funnel import FUNNEL_READERS, funnel_report
 from servicehub.talent.headcount import jobs_objectives, shown_sites, site_headcounts, sites_shown
 from servicehub.talent.models import Campaign
-from servicehub.talent.querysets import HEADCOUNT_READERS
+from servicehub.talent.querysets import HEADCOUNT_EDITORS, HEADCOUNT_READERS
 
 
 @provider_staff_required
@@ -42,8 +45,67 @@ def headcount(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "talent/headcount.html",
-        {"reports": reports, "objectives": jobs_objectives(user, today, sites), "today": today},
+        {
+            "reports": reports,
+            "objectives": jobs_objectives(user, today, sites),
+            "today": today,
+            "may_set_targets": persona_in(user, *HEADCOUNT_EDITORS),
+        },
     )
+
+
+class TargetForm(forms.Form):
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), label=gettext_lazy("Site"))
+    on = forms.DateField(
+        label=gettext_lazy("By"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "The day the site should have this many people; a target already set that day is replaced."
+        ),
+    )
+    headcount = forms.IntegerField(label=gettext_lazy("Headcount"), min_value=0, max_value=100_000)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        site = self.fields["site"]
+        assert isinstance(site, forms.ModelChoiceField)
+        # The sites whose plan the user may change: all for a director, their own for a site manager.
+        site.queryset = Site.objects.restrict(user, Action.CHANGE).order_by("name")
+
+
+@provider_staff_required
+def headcount_target(request: AuthenticatedRequest) -> HttpResponse:
+    """Set a site's headcount target for a day (directors; a site manager for their site)."""
+    user = request.user
+    if not persona_in(user, *HEADCOUNT_EDITORS):
+        raise PermissionDenied(_("Headcount targets are set by directors and site managers."))
+    form = TargetForm(request.POST or None, user=user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                target = actions.do_set_headcount_target(
+                    data["site"], on=data["on"], headcount=data["headcount"], note=data["note"], actor=user
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                add_action_errors(
+                    form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(site)s aims at %(headcount)s people by %(date)s.")
+                    % {
+                        "site": target.site.name,
+                        "headcount": target.headcount,
+                        "date": date_format(target.on, "SHORT_DATE_FORMAT"),
+                    },
+                )
+                return redirect("talent:headcount")
+        status = 400
+    return render(request, "talent/headcount_target.html", {"form": form}, status=status)
 
 
 class FunnelFilters(forms.Form):
@@ -110,5 +172,6 @@ def funnel(request: AuthenticatedRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("headcount/", headcount, name="headcount"),
+    path("headcount/targets/new/", headcount_target, name="headcount-target"),
     path("funnel/", funnel, name="funnel"),
 ]
