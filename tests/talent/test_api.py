@@ -73,7 +73,10 @@ def fields(response: HttpResponse) -> list[str]:
 # --- who reaches candidates ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["client_a", "specialist", "director", "casa_manager"])
+@pytest.mark.parametrize(
+    "persona",
+    ["client_a", "client_b", "specialist", "director", "delivery_lead", "resource_manager", "casa_manager"],
+)
 def test_whoever_may_not_see_rabats_candidates_gets_404_on_them_and_their_cvs(
     call: Call, talent: Talent, persona: str
 ) -> None:

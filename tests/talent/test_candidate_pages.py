@@ -35,7 +35,15 @@ FR = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 SCRIPTED = PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>")
 
 #: Who never reaches Rabat's candidates, and who does.
-OUTSIDERS = ["client_a", "specialist", "director", "delivery_lead", "resource_manager", "casa_manager"]
+OUTSIDERS = [
+    "client_a",
+    "client_b",
+    "specialist",
+    "director",
+    "delivery_lead",
+    "resource_manager",
+    "casa_manager",
+]
 HANDLERS = ["recruiter", "site_manager"]
 
 
