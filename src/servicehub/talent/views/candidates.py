@@ -625,7 +625,13 @@ def candidate_new(request: AuthenticatedRequest) -> HttpResponse:
     )
     chosen: Campaign | None = _chosen((request.POST or request.GET).get("campaign"), list(campaigns))
     wanted = (
-        dict(CampaignSkill.objects.filter(campaign=chosen).values_list("skill_id", "level")) if chosen else {}
+        dict(
+            CampaignSkill.objects.restrict(user, "view")
+            .filter(campaign=chosen)
+            .values_list("skill_id", "level")
+        )
+        if chosen
+        else {}
     )
     schools = Organisation.objects.restrict(user, "view").filter(kind=OrganisationKind.SCHOOL)
     form = CandidateForm(
