@@ -201,9 +201,7 @@ def do_add_candidate(
     if campaign.status != CampaignStatus.OPEN:
         raise ValidationError({"campaign": _("The campaign is not open to applications.")})
     _school(school)
-    if cv_file is not None:
-        cv.clean_name(cv_file.name)
-        cv.check(cv.chunks_of(cv_file), cv_file.size)
+    cv_name = cv.accepted_name(cv_file) if cv_file is not None else ""
     now = clock.now()
     candidate = Candidate(
         campaign=campaign,
@@ -227,7 +225,7 @@ def do_add_candidate(
         entry.save()
     StageChange.objects.create(candidate=candidate, from_stage="", to_stage=Stage.APPLIED, at=now, by=actor)
     if cv_file is not None:
-        _store_cv(candidate, cv_file, actor=actor)
+        _store_cv(candidate, cv_file, cv_name, actor=actor)
     return candidate
 
 
@@ -238,16 +236,15 @@ def do_attach_cv(candidate: Candidate, cv_file: UploadedFile, *, actor: User | N
     ensure_can(actor, Candidate.objects.all(), candidate)
     if candidate.anonymised_at is not None:
         raise ValidationError({"cv": _("This candidate's data has been anonymised.")})
-    cv.clean_name(cv_file.name)
-    cv.check(cv.chunks_of(cv_file), cv_file.size)
-    _store_cv(candidate, cv_file, actor=actor)
+    _store_cv(candidate, cv_file, cv.accepted_name(cv_file), actor=actor)
     return candidate
 
 
-def _store_cv(candidate: Candidate, upload: UploadedFile, *, actor: User | None) -> None:
+def _store_cv(candidate: Candidate, upload: UploadedFile, name: str, *, actor: User | None) -> None:
+    """Keep an accepted CV (`name` from `cv.accepted_name`) on the candidate, replacing any earlier one."""
     old = candidate.cv.name if candidate.cv else ""
     before = {"cv_size": candidate.cv_size, "cv_sha256": candidate.cv_sha256} if old else None
-    candidate.cv_name = cv.clean_name(upload.name)
+    candidate.cv_name = name
     candidate.cv_size = upload.size
     candidate.cv_sha256 = cv.sha256_of(upload)
     candidate.cv.save(candidate.cv_name, upload, save=False)

@@ -9,7 +9,6 @@ changes to an existing campaign or candidate an `If-Match` too, as the demands' 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
@@ -1139,22 +1138,6 @@ class HeadcountQuery(Schema):
     )
 
 
-def _period_ends(start: dt.date, end: dt.date, every: str) -> list[dt.date]:
-    """The last day of each month (quarter, year) from `start` to `end`, then `end` if it is not one."""
-    step = {"month": 1, "quarter": 3, "year": 12}[every]
-    year, month = start.year, start.month + (-start.month) % step
-    days: list[dt.date] = []
-    while True:
-        day = dt.date(year, month, calendar.monthrange(year, month)[1])
-        if day > end:
-            break
-        days.append(day)
-        year, month = (year + 1, month + step - 12) if month + step > 12 else (year, month + step)
-    if not days or days[-1] != end:
-        days.append(end)
-    return days
-
-
 def _months_before(day: dt.date, months: int) -> dt.date:
     """The first day of the month `months` months before `day`'s."""
     index = day.year * 12 + day.month - 1 - months
@@ -1181,7 +1164,7 @@ def get_headcount(request: HttpRequest, params: Query[HeadcountQuery]) -> dict[s
     start = params.start or _months_before(end, 11)
     if end < start:
         raise FieldRefused("to", _("The period must end on or after its first day."), location="query")
-    days = _period_ends(start, end, params.every)
+    days = headcount.month_ends(start, end, {"month": 1, "quarter": 3, "year": 12}[params.every])
     if len(days) > MAX_HEADCOUNT_DATES:
         raise FieldRefused(
             "from",

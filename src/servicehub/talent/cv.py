@@ -79,6 +79,13 @@ def check(chunks: Iterable[bytes], size: int | None) -> None:
         raise ValidationError({"cv": _("This file is not a PDF, whatever its name says.")})
 
 
+def accepted_name(upload: Any) -> str:
+    """The name an uploaded CV is kept under, once its name and content pass (`ValidationError` on `cv`)."""
+    name = clean_name(upload.name)
+    check(chunks_of(upload), upload.size)
+    return name
+
+
 def _unescape(match: re.Match[bytes]) -> bytes:
     return bytes([int(match.group(1), 16)])
 

@@ -17,6 +17,7 @@ Rules:
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -47,21 +48,24 @@ def shown_sites(user: User) -> list[Site]:
     return list(sites_shown(user))
 
 
-def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The last day of every month from `start`'s month to the month before `end`'s, then `end` itself:
-    the days a monthly series is read on, the latest being today."""
+def month_ends(start: dt.date, end: dt.date, every: int = 1) -> list[dt.date]:
+    """The last day of every month (every 3: of each quarter; 12: of each year) from `start`'s to `end`,
+    then `end` itself if it is not one: the days a series is read on, the latest being today."""
     if end < start:
         return []
+    # The first period's last month: the calendar's quarter or year ends, not `start`'s month plus `every`.
+    index = start.year * 12 + start.month - 1
+    index += (-(index + 1)) % every
     days: list[dt.date] = []
-    month = start.replace(day=1)
     while True:
-        following = (month + dt.timedelta(days=32)).replace(day=1)
-        last = following - dt.timedelta(days=1)
-        if last >= end:
+        year, month = divmod(index, 12)
+        last = dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+        if last > end:
             break
         days.append(last)
-        month = following
-    days.append(end)
+        index += every
+    if not days or days[-1] != end:
+        days.append(end)
     return days
 
 
